@@ -1,0 +1,107 @@
+"""Building, loading and running the kcnlp spaCy pipeline; spaCy `Doc` → `Document`."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import relations, rules, tokenizer, values  # noqa: F401  (registers the factories)
+from .document import Document, Entity, Relation
+from .errors import InputError, ModelError
+
+__all__ = ["build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
+
+TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "kcnlp.UndertheseaTokenizer.v1"}}}
+_lock = threading.Lock()
+_default: Language | None = None
+
+
+def build_rule_pipeline() -> Language:
+    """The rules-only pipeline: tokenizer, entity rules, values and roles, relation rules."""
+    nlp = spacy.blank("vi", config=TOKENIZER_CONFIG)
+    nlp.add_pipe("kcnlp_entity_rules")
+    nlp.add_pipe("kcnlp_values")
+    nlp.add_pipe("kcnlp_relation_rules")
+    return nlp
+
+
+def load(path: str | Path) -> Language:
+    """Load a pipeline saved with `nlp.to_disk(path)` (a kcnlp model directory)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelError("E201", f"no model directory at {path}: give the folder that holds config.cfg")
+    if not (path / "config.cfg").is_file():
+        raise ModelError("E202", f"{path / 'config.cfg'} is missing: {path} is not a kcnlp model directory")
+    try:
+        return spacy.load(path)
+    except Exception as exc:  # spaCy raises many kinds; name the folder and the cause
+        raise ModelError("E203", f"cannot load the model in {path}: {type(exc).__name__}: {exc}") from exc
+
+
+def default_pipeline() -> Language:
+    """The pipeline `extract` uses when none is given, built once per process."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = build_rule_pipeline()
+        return _default
+
+
+def _check_text(text) -> str:
+    if not isinstance(text, str):
+        raise InputError("E001", f"extract() takes the article as a str; got {type(text).__name__}"
+                         + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(text, (bytes, bytearray)) else ""))
+    return text
+
+
+def extract(text: str, nlp: Language | None = None, doc_id: str = "") -> Document:
+    """Extract entities, values, relations and events from one article.
+
+    >>> doc = extract("Năm 2023, tỉnh Nam Định hỗ trợ 2 lớp đào tạo nghề với kinh phí 180 triệu đồng.")
+    >>> [(e.label, e.text) for e in doc.entities if e.label == "MONEY"]
+    [('MONEY', '180 triệu đồng')]
+    >>> doc.entities[-1].value
+    180000000
+    """
+    text = _check_text(text)
+    if not text.strip():
+        return Document(text=text, id=doc_id)
+    return doc_to_document((nlp or default_pipeline())(text), doc_id)
+
+
+def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32, n_process: int = 1) -> Iterator[Document]:
+    """Extract from many texts lazily, in order; memory stays flat however many there are."""
+    nlp = nlp or default_pipeline()
+
+    def checked() -> Iterator[str]:
+        for t in texts:
+            yield _check_text(t)
+
+    for doc in nlp.pipe(checked(), batch_size=batch_size, n_process=n_process):
+        yield doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
+
+
+def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
+    """The SPEC record view of a processed Doc: entities T1… in text order."""
+    ents = sorted(doc.ents, key=lambda s: s.start_char)
+    index = {(e.start_char, e.end_char): f"T{i}" for i, e in enumerate(ents, 1)}
+    entities = []
+    for e in ents:
+        attrs: dict = {}
+        if e.label_ == "ACTIVITY":
+            attrs["category"] = e._.category
+        elif e._.fields:
+            attrs.update(e._.fields)
+        entities.append(Entity(index[(e.start_char, e.end_char)], e.start_char, e.end_char, e.label_, e.text, attrs))
+    rels = []
+    by_pos = list(doc.ents)
+    for h, t, label in doc._.relations or []:
+        head, tail = by_pos[h], by_pos[t]
+        rels.append(Relation(index[(head.start_char, head.end_char)], index[(tail.start_char, tail.end_char)], label))
+    document = Document(text=doc.text, id=doc_id, entities=entities, relations=rels)
+    document.events = document.derive_events()
+    return document

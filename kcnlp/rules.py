@@ -1,0 +1,379 @@
+"""Rule-based entity recognition: patterns for MONEY, QUANTITY and DATE, a gazetteer for
+LOC, head-word patterns for ORG and a category lexicon for ACTIVITY.
+
+`find_entities(doc)` returns candidate spans; the `kcnlp_entity_rules` component writes them
+to `doc.ents`, either alone or filling in around a trained recognizer's entities.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .schema import LABELS
+from .textview import TextView
+
+__all__ = ["find_entities", "EntityRules", "activity_category"]
+
+# --- numbers, money, quantities, dates ------------------------------------------------------
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_WNUM = r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)\s+)+"
+_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ|tr(?=\s*\.?\s*đ)|tr)"
+_CUR = r"(?:đồng|VNĐ|VND|vnđ|đ)(?![\w])"
+_AMOUNT = rf"(?:{_NUM}\s*{_SCALE}(?:\s+{_NUM}\s*{_SCALE})*|{_WNUM}{_SCALE}|{_NUM})"
+_RANGE = rf"{_AMOUNT}(?:\s*(?:-|–|—|đến|tới)\s*{_AMOUNT})?"
+_RATE_WORD = r"(?:học viên|lao động|đề án|cơ sở|sản phẩm|hộ gia đình|gian hàng|[^\W\d_]+)"
+_RATE = rf"(?:\s*/\s*{_RATE_WORD}(?:\s*/\s*{_RATE_WORD})?)"
+MONEY_RE = re.compile(rf"(?<![\w.,]){_RANGE}\s*(?:tr\.đ\.?|trđ|{_CUR}){_RATE}?", re.IGNORECASE)
+
+_UNITS = sorted([
+    "%", "m2", "m²", "m3", "ha", "km", "tấn", "kg", "lít",
+    "lượt học viên", "lượt người", "lượt khách", "lượt khách tham quan", "lượt cán bộ", "lượt kiểm tra",
+    "lượt doanh nghiệp", "lượt cơ sở", "lượt đơn vị", "lượt phát sóng", "lượt", "học viên", "học sinh",
+    "lao động", "người", "cán bộ", "đại biểu", "khách", "hộ", "hộ gia đình", "hộ kinh doanh", "lớp",
+    "khóa", "khoá", "đề án", "dự án", "cơ sở", "doanh nghiệp", "đơn vị", "hợp tác xã", "HTX", "tổ hợp tác",
+    "làng nghề", "cụm công nghiệp", "sản phẩm", "mô hình", "máy", "thiết bị", "dây chuyền", "gian hàng",
+    "đoàn", "hội chợ", "triển lãm", "phóng sự", "chuyên mục", "tin bài", "bài", "bản tin", "tờ rơi",
+    "cuốn", "cẩm nang", "tờ báo", "số báo", "chương trình", "hội thảo", "hội nghị", "cuộc", "chứng nhận",
+    "giấy chứng nhận", "bằng khen", "giải", "mẫu", "nhãn hiệu", "thương hiệu", "website", "điểm",
+    "tỉnh", "huyện", "xã", "nước", "quốc gia", "công ty", "kế hoạch", "nhiệm vụ", "hồ sơ", "buổi",
+    "ngày công", "việc làm", "nghề", "sao", "cửa hàng", "điểm bán", "ki-ốt", "tác phẩm",
+], key=len, reverse=True)
+_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
+QUANTITY_RE = re.compile(
+    rf"(?<![\w.,/]){_RANGE}\s*(?:{_SCALE}\s*)?{_UNIT}(?![\w²])|(?<![\w.,/])(?:{_WNUM})(?:nghìn\s+|ngàn\s+|trăm\s+)?{_UNIT}(?![\w])",
+    re.IGNORECASE,
+)
+
+_YEAR = r"(?:19|20)\d{2}"
+DATE_RE = re.compile(
+    "|".join([
+        rf"(?:ngày\s+)?\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{_YEAR}",
+        rf"ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}",
+        rf"tháng\s+\d{{1,2}}\s*(?:/|năm)\s*{_YEAR}",
+        rf"quý\s+(?:I{{1,3}}|IV|[1-4])\s*(?:/|năm)\s*{_YEAR}",
+        rf"(?:giai đoạn|niên độ|thời kỳ|năm)\s+{_YEAR}\s*(?:-|–|—|đến)\s*(?:năm\s+)?{_YEAR}",
+        rf"(?:năm|niên độ)\s+{_YEAR}",
+        rf"{_YEAR}\s*(?:-|–|—)\s*{_YEAR}",
+        rf"{_YEAR}-\d{{2}}(?:-\d{{2}})?",
+        rf"{_YEAR}",
+    ]),
+    re.IGNORECASE,
+)
+# A year inside a decree number (45/2012/NĐ-CP) or a bigger number is no DATE.
+_DATE_GUARD_BEFORE = re.compile(r"[\w/.,-]$")
+_DATE_GUARD_AFTER = re.compile(r"^(?:/|[.,]\d|\d|-[A-ZĐ])")
+
+# --- LOC --------------------------------------------------------------------------------------
+
+_ADMIN = r"(?:tỉnh|thành phố|TP\.?|huyện|thị xã|quận|xã|phường|thị trấn|vùng|khu vực)"
+_CAP_WORD = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][^\W\d_]*"
+ADMIN_LOC_RE = re.compile(rf"(?<![\w]){_ADMIN}\s+((?:{_CAP_WORD}|\d+)(?:\s+{_CAP_WORD}){{0,3}})")
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern, frozenset]:
+    names = []
+    for line in resources.files("kcnlp.data").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            names.append(line.split("\t")[0])
+    names.sort(key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+    return pattern, frozenset(names)
+
+
+# --- ORG ----------------------------------------------------------------------------------------
+
+# Head words that open an organisation name (matched case-sensitively on the first letter).
+_ORG_HEADS = [
+    "Công ty", "Cty", "Doanh nghiệp tư nhân", "DNTN", "Hợp tác xã", "HTX", "Tổ hợp tác", "THT",
+    "Hộ kinh doanh", "Cơ sở", "Tập đoàn", "Tổng công ty", "Ngân hàng", "Chi nhánh",
+    "Bộ", "Sở", "Cục", "Vụ", "Tổng cục", "Viện", "Trường", "Trung tâm", "Ban", "Phòng",
+    "UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân", "HĐND", "Hội đồng nhân dân", "Hiệp hội", "Hội",
+    "Liên minh", "Liên hiệp", "Báo", "Tạp chí", "Đài", "Văn phòng", "Quỹ", "Làng nghề",
+]
+_ORG_SINGLE = ["Chính phủ", "Thủ tướng Chính phủ", "Quốc hội", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy"]
+# Words that end a name: function words, verbs and conjunctions that do not occur in names.
+_STOP = {
+    "cho", "tại", "đã", "đang", "sẽ", "với", "là", "được", "có", "của", "trong", "trên", "về", "theo",
+    "để", "nhằm", "này", "đó", "cùng", "các", "những", "từ", "đến", "khi", "thì", "mà", "do", "bởi",
+    "vì", "nên", "như", "qua", "hỗ", "tổ", "thực", "triển", "tham", "phối", "đề", "nay", "gồm", "bao",
+    "vừa", "cũng", "đều", "luôn", "chưa", "không", "ông", "bà", "anh", "chị", "năm", "ngày", "tháng",
+    "kinh", "tổng", "đạt", "thuộc", "trực", "mới", "ra", "vào", "lại", "sau", "trước", "hiện", "phê",
+}
+_ADMIN_WORDS = {"tỉnh", "huyện", "thành", "phố", "thị", "xã", "quận", "phường", "trấn", "tp"}
+# Heads that need a capitalised name after them to be an ORG at all.
+_NEEDS_NAME = {"Bộ", "Sở", "Cục", "Vụ", "Viện", "Trường", "Trung tâm", "Ban", "Phòng", "Hội", "Cơ sở",
+               "Làng nghề", "Đài", "Báo", "Văn phòng", "Quỹ", "Chi nhánh", "Liên minh", "Liên hiệp"}
+_LEGAL_FORMS = {"tnhh", "mtv", "cổ", "phần", "cp", "jsc"}
+
+
+def _org_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans of organisation names: a head word, then name words up to a stop."""
+    heads = sorted(((h.split(), h) for h in _ORG_HEADS + _ORG_SINGLE), key=lambda x: -len(x[0]))
+    spans = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        matched = None
+        for words, head in heads:
+            k = len(words)
+            if i + k <= n and all(doc[i + j].text == w or (j > 0 and doc[i + j].norm_ == w.lower()) for j, w in enumerate(words)):
+                matched = (words, head)
+                break
+        if not matched:
+            i += 1
+            continue
+        words, head = matched
+        start, j = i, i + len(words)
+        if head in _ORG_SINGLE:
+            spans.append((start, j))
+            i = j
+            continue
+        if head in _NEEDS_NAME and not (j < n and doc[j].text[:1].isupper() and doc[j]._.word_start):
+            i += 1  # "Hội chợ", "Ban tổ chức", "Sở" alone: no name follows
+            continue
+        end = j
+        last_good = j if head not in _NEEDS_NAME else None
+        while end < n and end - start < 22:
+            tok = doc[end]
+            low = tok.norm_
+            inside_word = not tok._.word_start  # a syllable continuing underthesea's word
+            if tok.is_space or (tok.is_punct and tok.text not in "-–&"):
+                break
+            if not inside_word and low in _STOP and not tok.text[0].isupper():
+                break
+            if end > j and not inside_word and any(
+                    doc[end:end + len(w)].text == " ".join(w) for w, _ in heads if w[0] not in ("Hội", "Ban", "Phòng")):
+                break  # another organisation starts here
+            end += 1
+            if tok.text[0].isupper() or tok.is_digit or low in _LEGAL_FORMS or (inside_word and last_good == end - 1):
+                last_good = end
+            elif low in _ADMIN_WORDS and (end >= n or not doc[end].text[:1].isupper()):
+                last_good = end  # "UBND tỉnh", "Liên minh Hợp tác xã tỉnh"
+        if last_good is None or (last_good <= j and head in _NEEDS_NAME):
+            i += 1
+            continue
+        spans.append((start, last_good))
+        i = last_good
+    return spans
+
+
+def _alias_spans(doc: Doc, orgs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"(Trung tâm)" or "(TTKC)" right after an ORG, and later capitalised uses of it."""
+    aliases, out = set(), []
+    for s, e in orgs:
+        if e + 2 < len(doc) and doc[e].text == "(":
+            close = next((k for k in range(e + 1, min(e + 6, len(doc))) if doc[k].text == ")"), None)
+            if close and close > e + 1 and doc[e + 1].text[:1].isupper():
+                alias = doc[e + 1:close].text
+                aliases.add(alias)
+                out.append((e + 1, close))
+    if aliases:
+        for alias in aliases:
+            words = alias.split()
+            for i in range(len(doc) - len(words) + 1):
+                if all(doc[i + k].text == w for k, w in enumerate(words)):
+                    nxt = doc[i + len(words)] if i + len(words) < len(doc) else None
+                    if nxt is None or not nxt.text[:1].isupper():
+                        out.append((i, i + len(words)))
+    return out
+
+
+# --- ACTIVITY -------------------------------------------------------------------------------------
+
+# (pattern, category, extend): `extend` lets the span run on over the activity's object.
+_ACTIVITY_LEXICON: list[tuple[str, str, bool]] = [
+    (r"nâng cao năng lực quản lý và tổ chức thực hiện (?:các )?hoạt động khuyến công", "PROGRAM_MANAGEMENT", False),
+    (r"đào tạo nghề, truyền nghề,? và nâng cao tay nghề|đào tạo nghề, truyền nghề", "TRAINING", False),
+    (r"(?:đào tạo|dạy) nghề|truyền nghề|nâng cao tay nghề|đào tạo lao động|đào tạo thợ", "TRAINING", True),
+    (r"nâng cao năng lực quản lý|khởi sự (?:doanh nghiệp|kinh doanh)|quản trị doanh nghiệp|khảo sát học tập kinh nghiệm|tham quan học tập kinh nghiệm|khảo sát,? học tập", "MANAGEMENT", True),
+    (r"tập huấn nghiệp vụ(?: khuyến công)?|kiểm tra,? giám sát|nâng cao năng lực cho (?:cán bộ|đội ngũ)|nâng cao năng lực(?! quản lý)|cơ sở dữ liệu(?: về)? khuyến công|bồi dưỡng nghiệp vụ", "PROGRAM_MANAGEMENT", False),
+    (r"tập huấn|hội thảo|đào tạo", "MANAGEMENT", False),
+    (r"mô hình trình diễn(?: kỹ thuật| kĩ thuật)?|chuyển giao công nghệ|ứng dụng (?:máy|thiết bị|dây chuyền|công nghệ|tiến bộ|khoa học|kỹ thuật)|đầu tư (?:đổi mới )?(?:máy móc|thiết bị|dây chuyền)|đổi mới (?:máy móc|thiết bị|dây chuyền|công nghệ)", "TECHNOLOGY", True),
+    (r"bình chọn sản phẩm(?: công nghiệp nông thôn| CNNT)?(?: tiêu biểu)?(?: cấp (?:tỉnh|huyện|khu vực|quốc gia))?|phát triển sản phẩm(?: công nghiệp nông thôn| CNNT)? tiêu biểu|hội chợ,? triển lãm|hội chợ|triển lãm|phòng trưng bày|xây dựng thương hiệu|quảng bá sản phẩm|in catalog|catalogue|điểm giới thiệu(?:,? bán)? sản phẩm", "PRODUCT", True),
+    (r"thông tin tuyên truyền|tuyên truyền|xây dựng chuyên mục|phát hành bản tin|in tờ rơi|truyền thông", "COMMUNICATION", False),
+    (r"sản xuất sạch hơn", "CLEANER_PRODUCTION", False),
+    (r"tư vấn|trợ giúp|lập dự án đầu tư|thiết kế mẫu mã", "CONSULTING", True),
+    (r"liên doanh,? liên kết(?:,? hợp tác kinh tế)?|hợp tác kinh tế|phát triển (?:các )?cụm công nghiệp|hạ tầng (?:kỹ thuật )?cụm công nghiệp|di dời (?:cơ sở|doanh nghiệp)", "COOPERATION", True),
+    (r"xử lý ô nhiễm(?: môi trường)?|(?:hệ thống )?xử lý nước thải|xử lý khí thải|xử lý chất thải", "ENVIRONMENT", True),
+    (r"hợp tác quốc tế(?: về khuyến công)?", "INTERNATIONAL", False),
+    (r"(?:chương trình|hoạt động|công tác|kế hoạch|đề án) khuyến công(?: quốc gia| địa phương)?", "GENERAL", False),
+]
+_ACTIVITY_RE = [(re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.IGNORECASE), cat, ext) for p, cat, ext in _ACTIVITY_LEXICON]
+# The object of an extendable activity ends at these words or at punctuation.
+_ACT_STOP = {"cho", "nhằm", "với", "để", "tại", "của", "được", "đã", "là", "và", "giúp", "góp", "từ", "có",
+             "trị", "giá", "kinh", "tổng", "theo", "thuộc", "năm", "ngày", "tháng", "đạt", "với", "mang", "tạo", "trên"}
+# "kinh phí khuyến công quốc gia", "04 đề án khuyến công": funding sources, not activities (SPEC §5).
+_FUNDING_SOURCE_BEFORE = re.compile(r"(?:kinh phí|nguồn|vốn|ngân sách|\d+)\s*$", re.IGNORECASE)
+
+
+def activity_category(phrase: str) -> str | None:
+    """The category of a phrase by the lexicon, or None."""
+    for pattern, cat, _ in _ACTIVITY_RE:
+        if pattern.search(phrase):
+            return cat
+    return None
+
+
+def _activity_spans(doc: Doc, view: TextView) -> list[tuple[Span, str, int]]:
+    """(span, category, end of the lexicon match) for every activity phrase."""
+    out = []
+    taken: list[tuple[int, int]] = []
+    for pattern, cat, extend in _ACTIVITY_RE:
+        for m in pattern.finditer(view.view):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if cat == "GENERAL" and m.group(0).lower().startswith("đề án") and _FUNDING_SOURCE_BEFORE.search(view.view[:m.start()]):
+                continue
+            start, end = view.span(m.start(), m.end())
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            core_end = span.end
+            if extend:
+                span = _extend_object(doc, span)
+            taken.append((m.start(), m.end()))
+            out.append((span, cat, core_end))
+    return out
+
+
+def _extend_object(doc: Doc, span: Span, limit: int = 10) -> Span:
+    end = span.end
+    last = end
+    while end < len(doc) and end - span.end < limit:
+        tok = doc[end]
+        if tok.is_space or tok.is_punct or tok.like_num or tok.norm_ in _ACT_STOP:
+            break
+        end += 1
+        last = end
+    return doc[span.start:last]
+
+
+# --- assembling -----------------------------------------------------------------------------------
+
+
+def find_entities(doc: Doc, labels=LABELS) -> list[Span]:
+    """Non-overlapping candidate entities (ACTIVITY spans carry `_.category`)."""
+    view = TextView(doc.text)
+    text = view.view
+    spans: list[Span] = []
+
+    def add(start: int, end: int, label: str, mode: str = "contract") -> Span | None:
+        s, e = view.span(start, end)
+        span = doc.char_span(s, e, label=label, alignment_mode=mode)
+        if span is not None and len(span):
+            spans.append(span)
+        return span
+
+    if "ORG" in labels:
+        orgs = _org_spans(doc)
+        for s, e in orgs + _alias_spans(doc, orgs):
+            spans.append(Span(doc, s, e, label="ORG"))
+    if "MONEY" in labels:
+        for m in MONEY_RE.finditer(text):
+            add(m.start(), m.end(), "MONEY")
+    if "DATE" in labels:
+        for m in DATE_RE.finditer(text):
+            if _DATE_GUARD_BEFORE.search(text[max(0, m.start() - 1):m.start()]) or _DATE_GUARD_AFTER.search(text[m.end():m.end() + 2]):
+                continue
+            add(m.start(), m.end(), "DATE")
+    if "QUANTITY" in labels:
+        for m in QUANTITY_RE.finditer(text):
+            add(m.start(), m.end(), "QUANTITY")
+    if "LOC" in labels:
+        pattern, _ = _places()
+        for m in pattern.finditer(text):
+            before = text[:m.start()].rstrip(" ")
+            prev_word = before.split()[-1] if before.split() else ""
+            after = text[m.end():m.end() + 2].lstrip(" ")
+            # "Nguyễn Văn Đức": a place name inside a longer capitalised name is no LOC.
+            if prev_word[:1].isupper() and prev_word.isalpha() and not re.search(r"[-–]\s*$", before[-2:]):
+                if prev_word.lower() not in ("tỉnh", "huyện", "vùng"):
+                    continue
+            if after[:1].isupper() and after[:1].isalpha() and len(m.group(0).split()) == 1:
+                continue
+            add(m.start(), m.end(), "LOC")
+        for m in ADMIN_LOC_RE.finditer(text):
+            add(m.start(1), m.end(1), "LOC")
+    chosen = _resolve(spans)
+    if "ACTIVITY" in labels:
+        chosen += _place_activities(doc, _activity_spans(doc, view), chosen)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
+    """Activities around the other entities: an extended object stops where another
+    entity starts ("Hội chợ Công Thương | vùng Đồng bằng sông Hồng"); an activity whose
+    lexicon phrase itself overlaps an entity ("tư vấn" in an ORG name) is dropped."""
+    placed = []
+    for span, cat, core_end in acts:
+        start, end = span.start, span.end
+        for other in others:
+            if other.start < end and start < other.end:
+                if other.start >= core_end:
+                    end = other.start
+                else:
+                    end = start  # overlaps the phrase itself
+        while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct or doc[end - 1].norm_ in _ACT_STOP | _TRAILING):
+            end -= 1
+        if end > start:
+            act = Span(doc, start, end, label="ACTIVITY")
+            act._.category = cat
+            placed.append(act)
+    return filter_spans(placed)
+
+
+_TRAILING = {"vùng", "khu", "vực", "tỉnh", "huyện", "thành", "phố", "ở", "tại"}
+
+
+# When spans overlap the longer wins; on a tie this order decides.
+_PRIORITY = {"ORG": 0, "MONEY": 1, "DATE": 2, "QUANTITY": 3, "LOC": 4, "ACTIVITY": 5}
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), _PRIORITY[s.label_], s.start))
+    return filter_spans(ordered)
+
+
+if not Span.has_extension("category"):
+    Span.set_extension("category", default=None)
+
+
+class EntityRules:
+    """Pipeline component: rule entities for `labels`. With `mode="fill"` it keeps the
+    entities already on the Doc (a trained recognizer's) and adds rule entities only where
+    they overlap none; with `mode="override"` rule entities win over overlapping ones."""
+
+    def __init__(self, labels=LABELS, mode: str = "override"):
+        if mode not in ("override", "fill"):
+            raise ValueError(f"mode must be 'override' or 'fill', not {mode!r}")
+        self.labels = tuple(labels)
+        self.mode = mode
+
+    def __call__(self, doc: Doc) -> Doc:
+        rule_spans = find_entities(doc, self.labels)
+        existing = list(doc.ents)
+        cats = {(s.start, s.end): s._.category for s in rule_spans}
+        cats.update({(s.start, s.end): s._.category for s in doc.spans.get("kcnlp_categories", [])})
+        if self.mode == "fill":
+            merged = existing + [s for s in rule_spans if not any(s.start < e.end and e.start < s.end for e in existing)]
+        else:
+            merged = rule_spans + [e for e in existing if not any(s.start < e.end and e.start < s.end for s in rule_spans)]
+        merged.sort(key=lambda s: s.start)
+        doc.ents = merged
+        # doc.ents copies spans and drops extension values: keep categories in a span group.
+        doc.spans["kcnlp_categories"] = [s for s in doc.ents if s.label_ == "ACTIVITY"]
+        for s in doc.spans["kcnlp_categories"]:
+            s._.category = cats.get((s.start, s.end))
+        return doc
+
+
+@Language.factory("kcnlp_entity_rules", default_config={"labels": list(LABELS), "mode": "override"})
+def make_entity_rules(nlp: Language, name: str, labels: list[str], mode: str) -> EntityRules:
+    return EntityRules(labels, mode)

@@ -1,0 +1,60 @@
+"""Pipeline component: the normalized fields of every MONEY, QUANTITY and DATE entity
+(value, value_max, unit, qualifier, per, date_start, date_end) and the MONEY role.
+
+A value that cannot be read is left null and `value_error` says why: `extract` never
+raises on an unreadable number.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .normalize import parse_date, parse_money, parse_quantity, qualifier_before
+from .roles import money_role
+
+__all__ = ["entity_fields", "Values"]
+
+if not Span.has_extension("fields"):
+    Span.set_extension("fields", default=None)
+
+_EMPTY = {
+    "MONEY": {"value": None, "value_max": None, "unit": "VND", "qualifier": None, "per": None},
+    "QUANTITY": {"value": None, "value_max": None, "unit": None, "qualifier": None},
+    "DATE": {"date_start": None, "date_end": None},
+}
+
+
+def entity_fields(text: str, start: int, end: int, label: str, role: str | None = None) -> dict:
+    """The SPEC fields of the entity text[start:end] with this label (pure function)."""
+    if label not in _EMPTY:
+        return {}
+    surface = text[start:end]
+    parser = {"MONEY": parse_money, "QUANTITY": parse_quantity, "DATE": parse_date}[label]
+    parsed = parser(surface)
+    fields = dict(_EMPTY[label])
+    if parsed.ok:
+        fields.update(parsed.fields)
+    else:
+        fields["value_error"] = parsed.reason
+    if label in ("MONEY", "QUANTITY"):
+        fields["qualifier"] = qualifier_before(text, start)
+    if label == "MONEY":
+        fields["role"] = role or money_role(text, start, end)
+    return fields
+
+
+class Values:
+    """Sets `span._.fields` on every MONEY, QUANTITY and DATE entity. Roles come from the
+    role classifier when one ran before (`span._.role`), else from the cue-word rules."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for ent in doc.ents:
+            if ent.label_ in _EMPTY:
+                role = ent._.role if Span.has_extension("role") else None
+                ent._.fields = entity_fields(doc.text, ent.start_char, ent.end_char, ent.label_, role)
+        return doc
+
+
+@Language.factory("kcnlp_values")
+def make_values(nlp: Language, name: str) -> Values:
+    return Values()
