@@ -64,7 +64,7 @@ def parse_digits(s: str, integer_context: bool = False) -> Decimal | None:
         groups = s.split(",")
         if commas > 1:  # "1,234,567" can only be English grouping
             return Decimal(s.replace(",", "")) if all(len(g) == 3 for g in groups[1:]) else None
-        if integer_context and len(groups[1]) == 3 and groups[1] != "000" and not groups[0].startswith("0"):
+        if integer_context and len(groups[1]) == 3 and not groups[0].startswith("0"):
             return Decimal(s.replace(",", ""))
         return Decimal(s.replace(",", "."))
     except InvalidOperation:
@@ -85,8 +85,8 @@ def parse_number_words(words: list[str]) -> Decimal | None:
     if not words:
         return None
     words = [w.lower() for w in words]
-    if any(w not in NUMBER_WORDS for w in words):
-        return None
+    if any(w not in NUMBER_WORDS for w in words) or all(w in _WORD_SCALES for w in words):
+        return None  # not number words, or a bare scale ("tỷ đồng" has no number)
     total = 0      # finished scale groups (nghìn, triệu, tỷ)
     group = 0      # the current group below 1000
     current = None  # the last digit or tens value not yet placed

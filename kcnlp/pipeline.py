@@ -13,16 +13,21 @@ from . import relations, rules, tokenizer, values  # noqa: F401  (registers the 
 from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
 
-__all__ = ["build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
+__all__ = ["build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
 
 TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "kcnlp.UndertheseaTokenizer.v1"}}}
 _lock = threading.Lock()
 _default: Language | None = None
 
 
+def build_tokenizer_only() -> Language:
+    """A blank Vietnamese pipeline with the kcnlp tokenizer and no components."""
+    return spacy.blank("vi", config=TOKENIZER_CONFIG)
+
+
 def build_rule_pipeline() -> Language:
     """The rules-only pipeline: tokenizer, entity rules, values and roles, relation rules."""
-    nlp = spacy.blank("vi", config=TOKENIZER_CONFIG)
+    nlp = build_tokenizer_only()
     nlp.add_pipe("kcnlp_entity_rules")
     nlp.add_pipe("kcnlp_values")
     nlp.add_pipe("kcnlp_relation_rules")

@@ -6,6 +6,8 @@ raises on an unreadable number.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -28,7 +30,13 @@ def entity_fields(text: str, start: int, end: int, label: str, role: str | None 
     """The SPEC fields of the entity text[start:end] with this label (pure function)."""
     if label not in _EMPTY:
         return {}
-    surface = text[start:end]
+    # Values are read from NFC text (a unit "lớp" is the same however the input was
+    # composed); offsets are not involved here.
+    left = unicodedata.normalize("NFC", text[max(0, start - 120):start])
+    surface = unicodedata.normalize("NFC", text[start:end])
+    right = unicodedata.normalize("NFC", text[end:end + 24])
+    local = left + surface + right
+    start, end = len(left), len(left) + len(surface)
     parser = {"MONEY": parse_money, "QUANTITY": parse_quantity, "DATE": parse_date}[label]
     parsed = parser(surface)
     fields = dict(_EMPTY[label])
@@ -37,9 +45,9 @@ def entity_fields(text: str, start: int, end: int, label: str, role: str | None 
     else:
         fields["value_error"] = parsed.reason
     if label in ("MONEY", "QUANTITY"):
-        fields["qualifier"] = qualifier_before(text, start)
+        fields["qualifier"] = qualifier_before(local, start)
     if label == "MONEY":
-        fields["role"] = role or money_role(text, start, end)
+        fields["role"] = role or money_role(local, start, end)
     return fields
 
 

@@ -256,7 +256,7 @@ def _num(s: str) -> int | float:
         x = float(s)
     except ValueError:
         raise ValueError(f"{s!r} is not a number (write v=2170000000 or v=21.62)") from None
-    return int(x) if x.is_integer() and "." not in s else x
+    return int(x) if x.is_integer() else x
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,75 @@
+"""The `kcnlp` command line. Each sub-command only parses its arguments and calls a plain
+function; exit codes: 0 ok, 1 some inputs failed, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kcnlp", description="Structured data from Vietnamese khuyến công articles.")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command")
+
+    ex = sub.add_parser("extract", help="extract entities, relations and events from articles")
+    ex.add_argument("inputs", nargs="*", help="text files (.txt: one article), JSONL files (a 'text' field per line), folders, or - for stdin")
+    ex.add_argument("--example", action="store_true", help="run on the bundled example article")
+    ex.add_argument("--format", choices=["jsonl", "json", "csv", "table"], default=None,
+                    help="jsonl: SPEC records (default); json: one array; csv: one row per event; table: for reading")
+    ex.add_argument("--model", help="a model directory (default: the bundled pipeline)")
+    ex.add_argument("-o", "--output", help="write here instead of standard output")
+    ex.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
+
+    corpus = sub.add_parser("corpus", help="build, validate and describe the annotated corpus")
+    csub = corpus.add_subparsers(dest="corpus_command")
+    b = csub.add_parser("build", help="compile corpus/src/*.kc into JSONL splits")
+    b.add_argument("--src", default="corpus/src")
+    b.add_argument("--out", default="corpus")
+    v = csub.add_parser("validate", help="check JSONL records against SPEC and the normalizer")
+    v.add_argument("path", help="a JSONL file or a folder of them")
+    s = csub.add_parser("stats", help="print the statistics table of a corpus")
+    s.add_argument("path", help="a JSONL file or a folder of them")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        print("kcnlp: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        print(__version__)
+        return EXIT_OK
+    if args.command == "extract":
+        if not args.inputs and not args.example:
+            parser.error("extract needs FILE, DIR or - (or --example)")
+        from .extract_files import run_extract
+
+        return run_extract(args)
+    if args.command == "corpus":
+        from .corpus import commands
+
+        if args.corpus_command is None:
+            parser.error("corpus needs build, validate or stats")
+        return commands.run(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Output formats for extracted documents: JSONL/JSON records, CSV (one row per event)
+and a plain-text table for reading."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterable, TextIO
+
+from .document import Document
+
+__all__ = ["write_output", "EVENT_COLUMNS", "event_rows"]
+
+EVENT_COLUMNS = ["doc_id", "trigger", "category", "activity", "funding_vnd", "funding", "outputs",
+                 "participants", "times", "places"]
+
+
+def event_rows(doc: Document) -> list[dict]:
+    """One flat row per event: argument texts joined with " | ", funding summed in VND."""
+    by_id = {e.id: e for e in doc.entities}
+    rows = []
+    for ev in doc.to_dict()["events"]:
+        def texts(ids):
+            return " | ".join(by_id[i].text for i in ids if i in by_id)
+        amounts = [by_id[i].attrs.get("value") for i in ev["funding"] if i in by_id]
+        rows.append({
+            "doc_id": doc.id, "trigger": ev["trigger"], "category": ev["category"], "activity": by_id[ev["trigger"]].text,
+            "funding_vnd": sum(a for a in amounts if isinstance(a, (int, float))) if amounts else "",
+            "funding": texts(ev["funding"]), "outputs": texts(ev["outputs"]), "participants": texts(ev["participants"]),
+            "times": texts(ev["times"]), "places": texts(ev["places"]),
+        })
+    return rows
+
+
+def _table(doc: Document) -> str:
+    out = io.StringIO()
+    out.write(f"== {doc.id or 'document'}: {len(doc.entities)} entities, {len(doc.relations)} relations\n")
+    rows = event_rows(doc)
+    if not rows:
+        out.write("   (no khuyến công activity found)\n")
+    for r in rows:
+        out.write(f"-- {r['category']}: {r['activity']}\n")
+        for key in ("funding", "outputs", "participants", "times", "places"):
+            if r[key]:
+                out.write(f"   {key:<12} {r[key]}\n")
+    return out.getvalue()
+
+
+def write_output(docs: Iterable[Document], fmt: str, out: TextIO) -> int:
+    """Write documents in `fmt` as they come; returns how many were written."""
+    n = 0
+    if fmt == "json":
+        out.write("[")
+    writer = None
+    for doc in docs:
+        if fmt == "jsonl":
+            out.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+        elif fmt == "json":
+            out.write(("," if n else "") + "\n" + json.dumps(doc.to_dict(), ensure_ascii=False))
+        elif fmt == "csv":
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS)
+                writer.writeheader()
+            writer.writerows(event_rows(doc))
+        elif fmt == "table":
+            out.write(_table(doc))
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        n += 1
+    if fmt == "json":
+        out.write("\n]\n")
+    return n
