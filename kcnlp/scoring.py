@@ -1,0 +1,185 @@
+"""SPEC §6 scoring of predicted records against gold records (pure, no spaCy).
+
+- entities: ORG, MONEY, QUANTITY, LOC, DATE match on (start, end, label); ACTIVITY matches a
+  gold ACTIVITY it overlaps with the same category, each gold matched once (greedy, in text
+  order). The headline micro figure counts ACTIVITY leniently; `strict` counts it exactly.
+- values: over strictly matched MONEY and QUANTITY, all of value, value_max, unit, qualifier
+  equal; roles: over strictly matched MONEY.
+- relations: label equal, tail strictly matched, head leniently matched.
+- events: exact when the matched trigger's category and every argument set equal gold's.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .schema import EVENT_KEYS, RELATION_TAILS
+
+__all__ = ["PRF", "score_records", "match_activities", "entity_key"]
+
+
+@dataclass
+class PRF:
+    """Counts of true positives, predictions and gold items; `+=` merges."""
+
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+
+    def __iadd__(self, other: "PRF") -> "PRF":
+        self.tp += other.tp
+        self.pred += other.pred
+        self.gold += other.gold
+        return self
+
+    @property
+    def p(self) -> float:
+        return self.tp / self.pred if self.pred else 0.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / self.gold if self.gold else 0.0
+
+    @property
+    def f(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def to_dict(self) -> dict:
+        return {"p": self.p, "r": self.r, "f": self.f, "tp": self.tp, "pred": self.pred, "gold": self.gold}
+
+
+def entity_key(e: dict) -> tuple[int, int, str]:
+    return (e["start"], e["end"], e["label"])
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def match_activities(pred: list[dict], gold: list[dict]) -> dict[str, str]:
+    """pred ACTIVITY id → gold ACTIVITY id: overlap and same category, greedy in order."""
+    used: set[str] = set()
+    pairs: dict[str, str] = {}
+    for p in pred:
+        for g in gold:
+            if g["id"] not in used and _overlap(p, g) and p.get("category") == g.get("category"):
+                used.add(g["id"])
+                pairs[p["id"]] = g["id"]
+                break
+    return pairs
+
+
+def _num(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def _events(rec: dict) -> dict[str, dict]:
+    """trigger id → {category, argument sets by key}, derived from the relations."""
+    ents = {e["id"]: e for e in rec["entities"]}
+    out = {e["id"]: {"category": e.get("category"), **{k: set() for k in EVENT_KEYS.values()}}
+           for e in rec["entities"] if e["label"] == "ACTIVITY"}
+    for r in rec.get("relations", []):
+        if r["head"] in out and r["tail"] in ents and r["label"] in EVENT_KEYS:
+            out[r["head"]][EVENT_KEYS[r["label"]]].add(entity_key(ents[r["tail"]]))
+    return out
+
+
+def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | None = None) -> dict:
+    """Score predicted records against gold records, both keyed by document id. A gold
+    document with no prediction counts as predicting nothing. When `errors` is a list,
+    every false positive and false negative is appended to it as a dict."""
+    strict: dict[str, PRF] = defaultdict(PRF)
+    activity = PRF()
+    rel: dict[str, PRF] = defaultdict(PRF)
+    events = PRF()
+    values = Counter()
+    cat_conf: Counter = Counter()
+    role_conf: Counter = Counter()
+    for did, g in gold.items():
+        p = pred.get(did, {"entities": [], "relations": []})
+        gk = {entity_key(e): e for e in g["entities"]}
+        pk = {entity_key(e): e for e in p["entities"]}
+        for k in gk:
+            strict[k[2]].gold += 1
+        for k, pe in pk.items():
+            strict[k[2]].pred += 1
+            if k in gk:
+                strict[k[2]].tp += 1
+                ge = gk[k]
+                if k[2] in ("MONEY", "QUANTITY"):
+                    values["n"] += 1
+                    values["ok"] += all(_num(pe.get(f)) == _num(ge.get(f)) for f in ("value", "value_max", "unit", "qualifier"))
+                if k[2] == "MONEY":
+                    values["role_n"] += 1
+                    values["role_ok"] += pe.get("role") == ge.get("role")
+                    role_conf[(ge.get("role"), pe.get("role"))] += 1
+        ga = [e for e in g["entities"] if e["label"] == "ACTIVITY"]
+        pa = [e for e in p["entities"] if e["label"] == "ACTIVITY"]
+        amap = match_activities(pa, ga)
+        activity += PRF(len(amap), len(pa), len(ga))
+        # category confusion over activities that overlap, whatever their category
+        for pe in pa:
+            ge = next((x for x in ga if _overlap(pe, x)), None)
+            if ge is not None:
+                cat_conf[(ge.get("category"), pe.get("category"))] += 1
+        gid = {e["id"]: e for e in g["entities"]}
+        pid = {e["id"]: e for e in p["entities"]}
+        gold_rels = {(r["head"], entity_key(gid[r["tail"]]), r["label"]) for r in g.get("relations", []) if r["tail"] in gid}
+        for _, _, label in gold_rels:
+            rel[label].gold += 1
+        for r in p.get("relations", []):
+            rel[r["label"]].pred += 1
+            h, t = pid.get(r["head"]), pid.get(r["tail"])
+            if not h or not t or r["head"] not in amap:
+                continue
+            key = (amap[r["head"]], entity_key(t), r["label"])
+            if key in gold_rels:
+                gold_rels.discard(key)
+                rel[r["label"]].tp += 1
+        g_events, p_events = _events(g), _events(p)
+        events.gold += len(g_events)
+        events.pred += len(p_events)
+        events.tp += sum(1 for pid_, ev in p_events.items() if pid_ in amap and ev == g_events.get(amap[pid_]))
+        if errors is not None:
+            errors += _errors(did, g, p, gk, pk, amap)
+    total = PRF()
+    for v in strict.values():
+        total += v
+    headline = PRF(total.tp - strict["ACTIVITY"].tp + activity.tp, total.pred, total.gold)
+    rel_total = PRF()
+    for v in rel.values():
+        rel_total += v
+    per_label = {lab: (activity if lab == "ACTIVITY" else v).to_dict() for lab, v in sorted(strict.items())}
+    return {
+        "entities": headline.to_dict(),
+        "entities_strict": total.to_dict(),
+        "per_label": per_label,
+        "per_label_strict": {lab: v.to_dict() for lab, v in sorted(strict.items())},
+        "activity_lenient": activity.to_dict(),
+        "values": {"accuracy": values["ok"] / values["n"] if values["n"] else 0.0, "n": values["n"]},
+        "roles": {"accuracy": values["role_ok"] / values["role_n"] if values["role_n"] else 0.0, "n": values["role_n"]},
+        "relations": rel_total.to_dict(),
+        "relations_per_label": {lab: rel[lab].to_dict() for lab in RELATION_TAILS},
+        "events_exact": events.to_dict(),
+        "category_confusion": {f"{g}→{p}": n for (g, p), n in sorted(cat_conf.items(), key=str)},
+        "role_confusion": {f"{g}→{p}": n for (g, p), n in sorted(role_conf.items(), key=str)},
+        "documents": len(gold),
+    }
+
+
+def _errors(did, g, p, gk, pk, amap) -> list[dict]:
+    out = []
+    matched_gold_acts = set(amap.values())
+    for k, e in pk.items():
+        if k[2] == "ACTIVITY":
+            if e["id"] not in amap:
+                out.append({"doc": did, "kind": "FP", "label": "ACTIVITY", "start": k[0], "end": k[1], "text": e["text"], "category": e.get("category")})
+        elif k not in gk:
+            out.append({"doc": did, "kind": "FP", "label": k[2], "start": k[0], "end": k[1], "text": e["text"]})
+    for k, e in gk.items():
+        if k[2] == "ACTIVITY":
+            if e["id"] not in matched_gold_acts:
+                out.append({"doc": did, "kind": "FN", "label": "ACTIVITY", "start": k[0], "end": k[1], "text": e["text"], "category": e.get("category")})
+        elif k not in pk:
+            out.append({"doc": did, "kind": "FN", "label": k[2], "start": k[0], "end": k[1], "text": e["text"]})
+    return out
