@@ -25,6 +25,19 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", help="write here instead of standard output")
     ex.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
 
+    tr = sub.add_parser("train", help="train a model on the corpus splits")
+    tr.add_argument("--corpus", default="corpus", help="folder with train.jsonl, dev.jsonl, test.jsonl")
+    tr.add_argument("--output", required=True, help="model directory to write (replaced atomically)")
+    tr.add_argument("--add", action="append", default=[], metavar="FILE.jsonl", help="more labelled documents for training (repeatable)")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--epochs", type=int, default=20)
+
+    ev = sub.add_parser("evaluate", help="score a model on gold SPEC records")
+    ev.add_argument("--model", help="model directory (default: the bundled model)")
+    ev.add_argument("--data", required=True, help="gold JSONL file or folder")
+    ev.add_argument("--report", help="write a report: .md or .json")
+    ev.add_argument("--errors", type=int, default=20, help="how many errors to list (default 20)")
+
     corpus = sub.add_parser("corpus", help="build, validate and describe the annotated corpus")
     csub = corpus.add_subparsers(dest="corpus_command")
     b = csub.add_parser("build", help="compile corpus/src/*.kc into JSONL splits")
@@ -42,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except Exception as exc:
+        from .errors import KcnlpError
+
+        if isinstance(exc, KcnlpError):
+            print(f"kcnlp: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
     except KeyboardInterrupt:
         print("kcnlp: interrupted", file=sys.stderr)
         return 130
@@ -61,6 +81,23 @@ def _main(argv: list[str] | None) -> int:
         from .extract_files import run_extract
 
         return run_extract(args)
+    if args.command == "train":
+        from .train import train_model
+
+        train_model(args.corpus, args.output, seed=args.seed, epochs=args.epochs, extra=args.add)
+        return EXIT_OK
+    if args.command == "evaluate":
+        from .evaluate import evaluate, render_markdown, write_report
+        from .corpus.load import read_split_records
+        from .pipeline import default_pipeline, load
+
+        nlp = load(args.model) if args.model else default_pipeline()
+        records = [r for recs in read_split_records(args.data).values() for r in recs]
+        scores, errors, _ = evaluate(nlp, records)
+        print(render_markdown(scores, errors, args.errors))
+        if args.report:
+            write_report(scores, errors, args.report, args.errors)
+        return EXIT_OK
     if args.command == "corpus":
         from .corpus import commands
 

@@ -9,9 +9,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import relations, rules, tokenizer, values  # noqa: F401  (registers the factories)
+from . import categories, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
 from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
+from .schema import LABELS
 
 __all__ = ["build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
 
@@ -26,12 +27,19 @@ def build_tokenizer_only() -> Language:
 
 
 def build_rule_pipeline() -> Language:
-    """The rules-only pipeline: tokenizer, entity rules, values and roles, relation rules."""
+    """The rules-only pipeline: tokenizer, entity rules, categories, roles, values, relations."""
     nlp = build_tokenizer_only()
-    nlp.add_pipe("kcnlp_entity_rules")
-    nlp.add_pipe("kcnlp_values")
-    nlp.add_pipe("kcnlp_relation_rules")
+    add_stages(nlp, override=list(LABELS), fill=[], drop=[])
     return nlp
+
+
+def add_stages(nlp: Language, override: list[str], fill: list[str], drop: list[str]) -> None:
+    """The stages after entity recognition; trained models are set on them afterwards."""
+    nlp.add_pipe("kcnlp_entity_rules", config={"override": override, "fill": fill, "drop": drop})
+    nlp.add_pipe("kcnlp_category")
+    nlp.add_pipe("kcnlp_role")
+    nlp.add_pipe("kcnlp_values")
+    nlp.add_pipe("kcnlp_relation_model")
 
 
 def load(path: str | Path) -> Language:

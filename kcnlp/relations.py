@@ -7,6 +7,7 @@ of entity indices into `doc.ents`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -104,3 +105,158 @@ class RelationRules:
 @Language.factory("kcnlp_relation_rules")
 def make_relation_rules(nlp: Language, name: str) -> RelationRules:
     return RelationRules()
+
+
+# --- the trained relation classifier --------------------------------------------------------
+
+
+def candidate_pairs(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int]]:
+    """(activity, argument) index pairs the classifier judges: the same sentence, or the
+    argument in a continuation sentence with no activity right after the activity's.
+    Gold pairs outside these are counted as missed by `train_relation_model`."""
+    sents = sentence_bounds(text)
+    starts = [s for s, _ in sents]
+    sent_of = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
+    acts_in = {}
+    for i, (_, _, label, _) in enumerate(ents):
+        if label == "ACTIVITY":
+            acts_in.setdefault(sent_of[i], []).append(i)
+    pairs = []
+    for j, (s, e, label, _) in enumerate(ents):
+        if label not in _LABEL_OF_TAIL:
+            continue
+        sid = sent_of[j]
+        for a in acts_in.get(sid, []):
+            pairs.append((a, j))
+        if sid > 0 and sid not in acts_in and _continues(text, sents[sid]):
+            for a in acts_in.get(sid - 1, []):
+                pairs.append((a, j))
+    return pairs
+
+
+def _bucket(n: int, edges=(0, 1, 2, 4, 8, 16, 32, 64)) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return "more"
+
+
+def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]) -> dict[str, float]:
+    from .tokenizer import normalize_syllable
+
+    a_s, a_e, _, a_f = ents[a]
+    j_s, j_e, label, j_f = ents[j]
+    before = j_e <= a_s
+    lo, hi = (j_e, a_s) if before else (a_e, j_s)
+    between = text[lo:hi] if hi > lo else ""
+    words = [normalize_syllable(w) for w in between.split() if any(c.isalpha() for c in w)]
+    acts_between = sum(1 for k, x in enumerate(ents) if x[2] == "ACTIVITY" and lo <= x[0] < hi and k != a)
+    same_between = sum(1 for k, x in enumerate(ents) if x[2] == label and lo <= x[0] < hi and k != j)
+    dists = sorted(acts_same_sentence, key=lambda k: min(abs(ents[k][0] - j_e), abs(j_s - ents[k][1])))
+    rank = dists.index(a) if a in dists else 9
+    cat = a_f.get("category") or "?"
+    d = "before" if before else "after"
+    f = {
+        f"tail={label}": 1.0, f"tail_cat={label}|{cat}": 1.0, f"dir={label}|{d}": 1.0,
+        f"dist={label}|{_bucket(len(words))}": 1.0, f"acts_between={label}|{d}|{_bucket(acts_between, (0, 1, 2))}": 1.0,
+        f"same_between={label}|{_bucket(same_between, (0, 1, 2, 4))}": 1.0, f"rank={label}|{min(rank, 3)}": 1.0,
+        f"semi={label}|{between.count(';') > 0}": 1.0, f"colon={label}|{':' in between}": 1.0,
+        f"newline={chr(10) in between}": 1.0,
+    }
+    if label == "MONEY":
+        f[f"role={j_f.get('role')}|{cat == 'GENERAL'}"] = 1.0
+    if len(words) <= 6:
+        for w in words:
+            f[f"bw={label}|{w}"] = 1.0
+    else:
+        for w in words[:2] + words[-3:]:
+            f[f"bw_edge={label}|{w}"] = 1.0
+    left = [normalize_syllable(w) for w in text[max(0, j_s - 30):j_s].split() if any(c.isalpha() for c in w)][-2:]
+    for k, w in enumerate(reversed(left)):
+        f[f"arg_l{k}={label}|{w}"] = 1.0
+    return f
+
+
+def _features_for(text, ents):
+    pairs = candidate_pairs(text, ents)
+    by_arg: dict[int, list[int]] = {}
+    for a, j in pairs:
+        by_arg.setdefault(j, []).append(a)
+    return pairs, [pair_features(text, ents, a, j, by_arg[j]) for a, j in pairs]
+
+
+def _record_ents(rec: dict) -> list[tuple[int, int, str, dict]]:
+    return [(e["start"], e["end"], e["label"], e) for e in rec["entities"]]
+
+
+def train_relation_model(records: list[dict], seed: int = 0):
+    """Train the binary linked/not-linked classifier; returns (model, coverage) where
+    coverage counts gold relations that no candidate pair covers."""
+    from .linear import LinearClassifier
+
+    X, y = [], []
+    missed = total = 0
+    for rec in records:
+        ents = sorted(_record_ents(rec), key=lambda x: x[0])
+        pos = {e[3]["id"]: i for i, e in enumerate(ents)}
+        gold = {(pos[r["head"]], pos[r["tail"]]) for r in rec.get("relations", []) if r["head"] in pos and r["tail"] in pos}
+        pairs, feats = _features_for(rec["text"], ents)
+        covered = set(pairs)
+        total += len(gold)
+        missed += len(gold - covered)
+        for pair, f in zip(pairs, feats):
+            X.append(f)
+            y.append("LINK" if pair in gold else "NONE")
+    model = LinearClassifier.train(X, y, C=1.0, seed=seed)
+    return model, {"gold_relations": total, "not_candidates": missed}
+
+
+def link_model(model, text: str, ents, threshold: float = 0.5) -> list[tuple[int, int, str]]:
+    pairs, feats = _features_for(text, ents)
+    out = []
+    for (a, j), f in zip(pairs, feats):
+        if model.proba(f, "LINK") >= threshold:
+            out.append((a, j, _LABEL_OF_TAIL[ents[j][2]]))
+    return sorted(out)
+
+
+class RelationModel:
+    """Pipeline component: `doc._.relations` from the trained classifier (rules when none)."""
+
+    def __init__(self, model=None, threshold: float = 0.5):
+        self.model = model
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [(e.start_char, e.end_char, e.label_, {**(e._.fields or {}), "category": e._.category}) for e in doc.ents]
+        if self.model is None:
+            doc._.relations = link_rules(doc.text, ents)
+        else:
+            doc._.relations = link_model(self.model, doc.text, ents, self.threshold)
+        return doc
+
+    def to_disk(self, path, exclude=()):
+        import json
+        from pathlib import Path
+
+        Path(path).mkdir(parents=True, exist_ok=True)
+        (Path(path) / "settings.json").write_text(json.dumps({"threshold": self.threshold}), encoding="utf-8")
+        if self.model is not None:
+            self.model.save(path)
+
+    def from_disk(self, path, exclude=()):
+        import json
+        from pathlib import Path
+
+        from .linear import LinearClassifier
+
+        settings = Path(path) / "settings.json"
+        if settings.exists():
+            self.threshold = json.loads(settings.read_text(encoding="utf-8"))["threshold"]
+        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
+        return self
+
+
+@Language.factory("kcnlp_relation_model")
+def make_relation_model(nlp: Language, name: str) -> RelationModel:
+    return RelationModel()

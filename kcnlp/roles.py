@@ -3,8 +3,16 @@ closest before the amount, inside its clause, decides."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from pathlib import Path
 
-__all__ = ["money_role", "ROLE_CUES"]
+from spacy.language import Language
+from spacy.tokens import Span
+
+from .linear import LinearClassifier
+from .tokenizer import normalize_syllable
+
+__all__ = ["money_role", "ROLE_CUES", "role_features", "train_role_model", "RoleClassifier"]
 
 #: cue phrase → role; the nearest cue before the amount wins, a longer one on a tie
 ROLE_CUES: dict[str, str] = {
@@ -43,3 +51,75 @@ def money_role(text: str, start: int, end: int, window: int = 90) -> str:
     if "/người" in suffix.replace(" ", "") or "/tháng" in suffix.replace(" ", ""):
         return "income"
     return "support"
+
+
+# --- the trained role classifier --------------------------------------------------------------
+
+def role_features(text: str, start: int, end: int) -> dict[str, float]:
+    """The words before the amount (nearest first, within its clause), the cue-rule role,
+    and the words after it."""
+    def words(s: str) -> list[str]:
+        s = unicodedata.normalize("NFC", s).replace("\u00a0", " ")
+        return [normalize_syllable(w.strip(",()“”\"")) for w in s.split() if any(c.isalpha() for c in w)]
+
+    left_text = text[max(0, start - 120):start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(left_text)), default=0)
+    left = words(left_text[cut:])[::-1][:14]
+    right = words(text[end:end + 40])[:4]
+    f = {f"rule={money_role(text, start, end)}": 1.0}
+    for i, w in enumerate(left):
+        f[f"l={w}"] = 1.0 / (1 + i / 4)
+        if i < 3:
+            f[f"l{i}={w}"] = 1.0
+    for a, b in zip(left[1:], left):
+        f[f"lb={a}_{b}"] = 0.7
+    for w in right:
+        f[f"r={w}"] = 0.5
+    sentence_left = text[max(0, start - 300):start].lower()
+    f["trong_do_before"] = 1.0 if "trong đó" in sentence_left[-150:] else 0.0
+    f["per"] = 1.0 if "/" in text[start:end] else 0.0
+    return f
+
+
+def train_role_model(records: list[dict], seed: int = 0) -> LinearClassifier:
+    X, y = [], []
+    for rec in records:
+        for e in rec["entities"]:
+            if e["label"] == "MONEY" and e.get("role"):
+                X.append(role_features(rec["text"], e["start"], e["end"]))
+                y.append(e["role"])
+    return LinearClassifier.train(X, y, C=2.0, seed=seed)
+
+
+class RoleClassifier:
+    """Pipeline component: sets `span._.role` on every MONEY entity (cue rules when no model)."""
+
+    def __init__(self, model=None):
+        self.model = model
+
+    def __call__(self, doc):
+        for ent in doc.ents:
+            if ent.label_ == "MONEY":
+                if self.model is not None:
+                    ent._.role = self.model.predict(role_features(doc.text, ent.start_char, ent.end_char))
+                else:
+                    ent._.role = money_role(doc.text, ent.start_char, ent.end_char)
+        return doc
+
+    def to_disk(self, path, exclude=()):
+        Path(path).mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.save(path)
+
+    def from_disk(self, path, exclude=()):
+        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
+        return self
+
+
+if not Span.has_extension("role"):
+    Span.set_extension("role", default=None)
+
+
+@Language.factory("kcnlp_role")
+def make_role(nlp: Language, name: str) -> RoleClassifier:
+    return RoleClassifier()

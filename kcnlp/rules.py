@@ -346,34 +346,30 @@ if not Span.has_extension("category"):
 
 
 class EntityRules:
-    """Pipeline component: rule entities for `labels`. With `mode="fill"` it keeps the
-    entities already on the Doc (a trained recognizer's) and adds rule entities only where
-    they overlap none; with `mode="override"` rule entities win over overlapping ones."""
+    """Pipeline component: rule entities merged with those already on the Doc (a trained
+    recognizer's). Entities of `drop` labels already on the Doc are removed first; rule spans
+    of `override` labels replace overlapping entities; rule spans of `fill` labels are added
+    only where they overlap none; other labels are left alone."""
 
-    def __init__(self, labels=LABELS, mode: str = "override"):
-        if mode not in ("override", "fill"):
-            raise ValueError(f"mode must be 'override' or 'fill', not {mode!r}")
-        self.labels = tuple(labels)
-        self.mode = mode
+    def __init__(self, override=LABELS, fill=(), drop=()):
+        unknown = (set(override) | set(fill) | set(drop)) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown labels {sorted(unknown)}; labels are {', '.join(LABELS)}")
+        self.override = tuple(override)
+        self.fill = tuple(lab for lab in fill if lab not in self.override)
+        self.drop = tuple(drop)
 
     def __call__(self, doc: Doc) -> Doc:
-        rule_spans = find_entities(doc, self.labels)
-        existing = list(doc.ents)
-        cats = {(s.start, s.end): s._.category for s in rule_spans}
-        cats.update({(s.start, s.end): s._.category for s in doc.spans.get("kcnlp_categories", [])})
-        if self.mode == "fill":
-            merged = existing + [s for s in rule_spans if not any(s.start < e.end and e.start < s.end for e in existing)]
-        else:
-            merged = rule_spans + [e for e in existing if not any(s.start < e.end and e.start < s.end for s in rule_spans)]
-        merged.sort(key=lambda s: s.start)
-        doc.ents = merged
-        # doc.ents copies spans and drops extension values: keep categories in a span group.
-        doc.spans["kcnlp_categories"] = [s for s in doc.ents if s.label_ == "ACTIVITY"]
-        for s in doc.spans["kcnlp_categories"]:
-            s._.category = cats.get((s.start, s.end))
+        rule_spans = find_entities(doc, self.override + self.fill)  # ACTIVITY spans carry _.category
+        strong = [s for s in rule_spans if s.label_ in self.override]
+        weak = [s for s in rule_spans if s.label_ in self.fill]
+        kept = [e for e in doc.ents if e.label_ not in self.drop and not any(s.start < e.end and e.start < s.end for s in strong)]
+        merged = strong + kept
+        merged += [s for s in weak if not any(s.start < e.end and e.start < s.end for e in merged)]
+        doc.ents = sorted(merged, key=lambda s: s.start)
         return doc
 
 
-@Language.factory("kcnlp_entity_rules", default_config={"labels": list(LABELS), "mode": "override"})
-def make_entity_rules(nlp: Language, name: str, labels: list[str], mode: str) -> EntityRules:
-    return EntityRules(labels, mode)
+@Language.factory("kcnlp_entity_rules", default_config={"override": list(LABELS), "fill": [], "drop": []})
+def make_entity_rules(nlp: Language, name: str, override: list[str], fill: list[str], drop: list[str]) -> EntityRules:
+    return EntityRules(override, fill, drop)

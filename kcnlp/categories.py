@@ -1,0 +1,82 @@
+"""ACTIVITY categories (SPEC §3): a linear classifier over the phrase and its context,
+with the rule lexicon's guess as one of its features; the lexicon alone when no model."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .linear import Features, LinearClassifier
+from .rules import activity_category
+from .tokenizer import normalize_syllable
+
+__all__ = ["category_features", "train_category_model", "CategoryClassifier"]
+
+
+def _words(text: str) -> list[str]:
+    return [normalize_syllable(w) for w in unicodedata.normalize("NFC", text).replace("\u00a0", " ").split() if any(c.isalnum() for c in w)]
+
+
+def category_features(text: str, start: int, end: int) -> Features:
+    """Features of the activity text[start:end] for its category."""
+    words = _words(text[start:end])
+    left = _words(text[max(0, start - 60):start])[-4:]
+    right = _words(text[end:end + 80])[:6]
+    f: Features = {f"w={w}": 1.0 for w in words}
+    f.update({f"bi={a}_{b}": 1.0 for a, b in zip(words, words[1:])})
+    if words:
+        f[f"first={words[0]}"] = 1.0
+        f[f"last={words[-1]}"] = 1.0
+        f[f"first2={'_'.join(words[:2])}"] = 1.0
+    f[f"lex={activity_category(text[start:end]) or 'NONE'}"] = 1.0
+    f.update({f"l={w}": 0.5 for w in left})
+    f.update({f"r={w}": 0.5 for w in right})
+    f[f"len={min(len(words), 8)}"] = 1.0
+    return f
+
+
+def train_category_model(records: list[dict], seed: int = 0) -> LinearClassifier:
+    X, y = [], []
+    for rec in records:
+        for e in rec["entities"]:
+            if e["label"] == "ACTIVITY" and e.get("category"):
+                X.append(category_features(rec["text"], e["start"], e["end"]))
+                y.append(e["category"])
+    return LinearClassifier.train(X, y, C=5.0, seed=seed)
+
+
+class CategoryClassifier:
+    """Pipeline component: sets `span._.category` on every ACTIVITY entity."""
+
+    def __init__(self, model: LinearClassifier | None = None):
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        for ent in doc.ents:
+            if ent.label_ != "ACTIVITY":
+                continue
+            if self.model is not None:
+                ent._.category = self.model.predict(category_features(doc.text, ent.start_char, ent.end_char))
+            elif ent._.category is None:
+                ent._.category = activity_category(ent.text) or "GENERAL"
+        return doc
+
+    def to_disk(self, path, exclude=()):
+        Path(path).mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.save(path)
+
+    def from_disk(self, path, exclude=()):
+        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
+        return self
+
+
+if not Span.has_extension("category"):
+    Span.set_extension("category", default=None)
+
+
+@Language.factory("kcnlp_category")
+def make_category(nlp: Language, name: str) -> CategoryClassifier:
+    return CategoryClassifier()

@@ -1,0 +1,79 @@
+"""`kcnlp evaluate`: run a model over gold records and report SPEC §6 scores, confusion
+matrices and errors in context (Markdown or JSON)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .scoring import score_records
+
+__all__ = ["predict_records", "evaluate", "render_markdown"]
+
+
+def predict_records(nlp, records: list[dict]) -> dict[str, dict]:
+    """{id: predicted record} for gold records (only their text is used)."""
+    from .pipeline import doc_to_document
+
+    out = {}
+    for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):
+        out[rec["id"]] = {**doc_to_document(doc).to_dict(), "id": rec["id"]}
+    return out
+
+
+def evaluate(nlp, records: list[dict]) -> tuple[dict, list[dict], dict[str, dict]]:
+    """(scores, errors with context, predictions)."""
+    gold = {r["id"]: r for r in records}
+    pred = predict_records(nlp, records)
+    errors: list[dict] = []
+    scores = score_records(gold, pred, errors)
+    for err in errors:
+        text = gold[err["doc"]]["text"]
+        err["context"] = (text[max(0, err["start"] - 40):err["start"]] + "[" + text[err["start"]:err["end"]] + "]"
+                          + text[err["end"]:err["end"] + 40]).replace("\n", " ")
+    return scores, errors, pred
+
+
+def _row(name: str, prf: dict) -> str:
+    return f"| {name} | {prf['p']:.3f} | {prf['r']:.3f} | {prf['f']:.3f} | {prf['gold']} |"
+
+
+def _confusion(pairs: dict[str, int], title: str) -> list[str]:
+    if not pairs:
+        return []
+    gold_labels = sorted({k.split("→")[0] for k in pairs})
+    pred_labels = sorted({k.split("→")[1] for k in pairs})
+    lines = [f"### {title} (rows gold, columns predicted)", "", "| gold \\ pred | " + " | ".join(pred_labels) + " |",
+             "|---" * (len(pred_labels) + 1) + "|"]
+    for g in gold_labels:
+        lines.append(f"| {g} | " + " | ".join(str(pairs.get(f"{g}→{p}", "")) for p in pred_labels) + " |")
+    return lines + [""]
+
+
+def render_markdown(scores: dict, errors: list[dict], n_errors: int = 20, title: str = "kcnlp evaluation") -> str:
+    lines = [f"# {title}", "", f"{scores['documents']} documents.", "", "| what | P | R | F1 | gold |", "|---|---|---|---|---|",
+             _row("entities (SPEC §6 headline, ACTIVITY lenient)", scores["entities"]),
+             _row("entities, all strict", scores["entities_strict"])]
+    for label, prf in scores["per_label"].items():
+        lines.append(_row(f"{label}" + (" (lenient)" if label == "ACTIVITY" else ""), prf))
+    lines.append(_row("ACTIVITY (strict)", scores["per_label_strict"].get("ACTIVITY", {"p": 0, "r": 0, "f": 0, "gold": 0})))
+    lines.append(_row("relations", scores["relations"]))
+    for label, prf in scores["relations_per_label"].items():
+        lines.append(_row(f"relation {label}", prf))
+    lines.append(_row("events (exact)", scores["events_exact"]))
+    lines += ["", f"Values correct: {scores['values']['accuracy']:.3f} of {scores['values']['n']} matched MONEY/QUANTITY; "
+              f"money roles correct: {scores['roles']['accuracy']:.3f} of {scores['roles']['n']}.", ""]
+    lines += _confusion(scores["category_confusion"], "ACTIVITY categories")
+    lines += _confusion(scores["role_confusion"], "MONEY roles")
+    if errors and n_errors:
+        lines += [f"### First {min(n_errors, len(errors))} of {len(errors)} entity errors", "", "| doc | kind | label | in context |", "|---|---|---|---|"]
+        for e in errors[:n_errors]:
+            lines.append(f"| {e['doc']} | {e['kind']} | {e['label']} | {e['context'].replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(scores: dict, errors: list[dict], path: str | Path, n_errors: int = 20) -> None:
+    path = Path(path)
+    if path.suffix == ".json":
+        path.write_text(json.dumps({"scores": scores, "errors": errors[:n_errors] if n_errors else errors}, ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        path.write_text(render_markdown(scores, errors, n_errors), encoding="utf-8")

@@ -1,0 +1,102 @@
+"""A linear classifier over sparse string features, trained with scikit-learn and stored
+without pickle: a JSON file (classes, feature index, versions) and a `.npz` of weights
+loaded with `allow_pickle=False`. Loading a model can therefore never run code.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+
+__all__ = ["LinearClassifier", "Features"]
+
+Features = dict[str, float]
+
+
+class LinearClassifier:
+    """Multinomial (or binary) logistic regression over `{feature: value}` dicts."""
+
+    def __init__(self, classes: list[str], index: dict[str, int], coef: np.ndarray, intercept: np.ndarray, info: dict | None = None):
+        self.classes = list(classes)
+        self.index = index
+        self.coef = coef            # (n_classes or 1, n_features)
+        self.intercept = intercept  # (n_classes or 1,)
+        self.info = info or {}
+
+    @classmethod
+    def train(cls, X: list[Features], y: list[str], C: float = 1.0, seed: int = 0, class_weight=None) -> "LinearClassifier":
+        from sklearn import __version__ as sklearn_version
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if len(set(y)) < 2:
+            raise ValueError(f"need at least two classes to train, got {sorted(set(y))}")
+        vec = DictVectorizer()
+        M = vec.fit_transform(X)
+        model = LogisticRegression(C=C, max_iter=2000, random_state=seed, class_weight=class_weight)
+        model.fit(M, y)
+        index = {name: i for i, name in enumerate(vec.get_feature_names_out())}
+        return cls([str(c) for c in model.classes_], index, model.coef_.astype(np.float64), model.intercept_.astype(np.float64),
+                   {"sklearn": sklearn_version, "n_train": len(y), "C": C})
+
+    def scores(self, features: Features) -> np.ndarray:
+        """Class probabilities, in `self.classes` order."""
+        z = self.intercept.copy()
+        for name, value in features.items():
+            j = self.index.get(name)
+            if j is not None:
+                z = z + self.coef[:, j] * value
+        if len(self.classes) == 2 and z.shape[0] == 1:
+            p = 1.0 / (1.0 + np.exp(-z[0]))
+            return np.array([1.0 - p, p])
+        z = z - z.max()
+        e = np.exp(z)
+        return e / e.sum()
+
+    def predict(self, features: Features) -> str:
+        return self.classes[int(np.argmax(self.scores(features)))]
+
+    def proba(self, features: Features, cls: str) -> float:
+        return float(self.scores(features)[self.classes.index(cls)])
+
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.index, key=self.index.get)
+        (path / "model.json").write_text(json.dumps({"classes": self.classes, "features": names, "info": self.info},
+                                                    ensure_ascii=False), encoding="utf-8")
+        np.savez(path / "weights.npz", coef=self.coef, intercept=self.intercept)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LinearClassifier":
+        path = Path(path)
+        meta_file, weights_file = path / "model.json", path / "weights.npz"
+        for f in (meta_file, weights_file):
+            if not f.is_file():
+                raise ModelError("E204", f"{f} is missing: retrain the model or copy the whole model directory")
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            with np.load(weights_file, allow_pickle=False) as w:
+                coef, intercept = w["coef"], w["intercept"]
+        except (ValueError, KeyError, OSError, json.JSONDecodeError) as exc:
+            raise ModelError("E205", f"{path} is corrupt ({type(exc).__name__}: {exc})") from None
+        if coef.shape != (intercept.shape[0], len(meta["features"])):
+            raise ModelError("E205", f"{weights_file} does not fit {meta_file}: weights {coef.shape}, {len(meta['features'])} features")
+        _check_version(meta.get("info", {}).get("sklearn"), path)
+        return cls(meta["classes"], {n: i for i, n in enumerate(meta["features"])}, coef, intercept, meta.get("info"))
+
+
+def _check_version(trained_with: str | None, path: Path) -> None:
+    if not trained_with:
+        return
+    try:
+        from sklearn import __version__ as now
+    except ImportError:
+        return
+    if trained_with.split(".")[:2] != now.split(".")[:2]:
+        warnings.warn(f"{path} was trained with scikit-learn {trained_with}, this is {now}; the weights are plain "
+                      "numbers and load fine, but retraining gives scores that match this version", stacklevel=3)

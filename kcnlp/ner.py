@@ -1,0 +1,91 @@
+"""The trained entity recognizer: spaCy's transition-based NER over a CNN tok2vec that
+embeds each syllable's norm, prefix, suffix and shape and underthesea's word (`LEMMA`)."""
+from __future__ import annotations
+
+import random
+import sys
+import time
+from typing import Callable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import fix_random_seed, minibatch
+
+__all__ = ["add_ner", "train_ner", "record_examples"]
+
+WIDTH = 96
+
+
+def add_ner(nlp: Language, labels) -> None:
+    """Add tok2vec + ner to a blank kcnlp pipeline."""
+    nlp.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": WIDTH,
+                  "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE", "LEMMA"],
+                  "rows": [5000, 1000, 2500, 500, 5000], "include_static_vectors": False},
+        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": WIDTH, "depth": 4,
+                   "window_size": 1, "maxout_pieces": 3},
+    }})
+    ner = nlp.add_pipe("ner", config={"model": {
+        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+        "hidden_width": 64, "maxout_pieces": 2, "use_upper": True, "nO": None,
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": WIDTH, "upstream": "tok2vec"},
+    }})
+    for label in labels:
+        ner.add_label(label)
+
+
+def record_examples(nlp: Language, records: list[dict], labels) -> list[Example]:
+    """One training example per paragraph (entities never cross a line break), so that
+    minibatches are of similar size."""
+    examples = []
+    for rec in records:
+        text = rec["text"]
+        pos = 0
+        for para in text.split("\n"):
+            start, end = pos, pos + len(para)
+            pos = end + 1
+            if not para.strip():
+                continue
+            doc = nlp.make_doc(para)
+            ents = [e for e in rec["entities"] if start <= e["start"] and e["end"] <= end and e["label"] in labels]
+            spans = [doc.char_span(e["start"] - start, e["end"] - start, label=e["label"]) for e in ents]
+            examples.append(Example.from_dict(doc, {"entities": [(s.start_char, s.end_char, s.label_) for s in spans if s is not None]}))
+    return examples
+
+
+def train_ner(nlp: Language, train: list[Example], epochs: int = 20, seed: int = 0,
+              dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None) -> dict:
+    """Train tok2vec + ner in place; with `dev_score`, keep the weights of the best epoch."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    fix_random_seed(seed)
+    rng = random.Random(seed)
+    optimizer = nlp.initialize(lambda: train)
+    best, best_bytes, history = -1.0, None, []
+    pipes = [p for p in nlp.pipe_names if p in ("tok2vec", "ner")]
+    for epoch in range(epochs):
+        t0 = time.time()
+        rng.shuffle(train)
+        losses: dict = {}
+        for batch in minibatch(train, size=16):
+            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        score = dev_score() if dev_score else None
+        history.append({"epoch": epoch + 1, "loss": round(float(losses.get("ner", 0.0)), 2), "dev": None if score is None else round(float(score), 4)})
+        log(f"  ner epoch {epoch + 1:>2}/{epochs}  loss {losses.get('ner', 0.0):9.1f}" +
+            (f"  dev F1 {score:.3f}" if score is not None else "") + f"  ({time.time() - t0:.0f}s)")
+        if score is not None and score > best:
+            best = score
+            best_bytes = {p: nlp.get_pipe(p).to_bytes() for p in pipes}
+    if best_bytes is not None:
+        for p, data in best_bytes.items():
+            nlp.get_pipe(p).from_bytes(data)
+    return {"history": history, "best_dev": round(float(best), 4) if best >= 0 else None}
+
+
+def entity_doc(nlp: Language, text: str) -> Doc:
+    """Run only tokenizer, tok2vec and ner."""
+    doc = nlp.make_doc(text)
+    for name in ("tok2vec", "ner"):
+        doc = nlp.get_pipe(name)(doc)
+    return doc

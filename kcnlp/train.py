@@ -1,0 +1,222 @@
+"""`kcnlp train`: train the default model from the corpus splits and write it atomically.
+
+Steps: NER on the train split (best epoch on dev); per label, choose on dev whether the
+rules, the NER or both (NER first, rules filling gaps) give the entities; the category,
+role and relation classifiers on the train split; dev and test scores of the whole
+pipeline in `meta.json`. The same seed gives the same model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .errors import KcnlpError
+from .schema import LABELS
+
+__all__ = ["train_model", "choose_entity_sources", "corpus_hash"]
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def corpus_hash(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _spans(ents, label):
+    return [(s, e) for s, e, lab in ents if lab == label]
+
+
+def _label_f1(pred: list[list[tuple]], gold: list[list[tuple]], label: str) -> float:
+    """Strict F1 of one label (ACTIVITY: one-to-one overlap) over documents."""
+    tp = n_pred = n_gold = 0
+    for p, g in zip(pred, gold):
+        ps, gs = _spans(p, label), _spans(g, label)
+        n_pred += len(ps)
+        n_gold += len(gs)
+        if label == "ACTIVITY":
+            used = set()
+            for a in ps:
+                for i, b in enumerate(gs):
+                    if i not in used and a[0] < b[1] and b[0] < a[1]:
+                        used.add(i)
+                        tp += 1
+                        break
+        else:
+            tp += len(set(ps) & set(gs))
+    pr = tp / n_pred if n_pred else 0.0
+    rc = tp / n_gold if n_gold else 0.0
+    return 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+
+
+def choose_entity_sources(ner_ents, rule_ents, gold_ents) -> tuple[dict[str, str], dict]:
+    """Per label: "rules" (rule spans win), "ner" (NER only) or "fill" (NER, then rule spans
+    where NER found nothing), whichever has the best dev F1; ties go to the simpler one."""
+    sources, table = {}, {}
+    for label in LABELS:
+        fill = []
+        for n, r in zip(ner_ents, rule_ents):
+            own = [x for x in n if x[2] == label]
+            add = [x for x in r if x[2] == label and not any(x[0] < y[1] and y[0] < x[1] for y in n)]
+            fill.append(own + add)
+        f = {"rules": _label_f1(rule_ents, gold_ents, label), "ner": _label_f1(ner_ents, gold_ents, label),
+             "fill": _label_f1(fill, gold_ents, label)}
+        table[label] = {k: round(v, 4) for k, v in f.items()}
+        sources[label] = max(("rules", "ner", "fill"), key=lambda k: (round(f[k], 4), {"rules": 2, "ner": 1, "fill": 0}[k]))
+    return sources, table
+
+
+def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: int = 20, extra: list[str] | None = None) -> dict:
+    """Train on `corpus/train.jsonl` (+ `extra` JSONL files), tune on `dev.jsonl`, report
+    `test.jsonl`; write the model directory to `output` atomically. Returns meta."""
+    import numpy as np
+    import sklearn
+    import spacy
+    import underthesea
+
+    from . import __version__
+    from .categories import train_category_model
+    from .corpus.load import read_split_records
+    from .evaluate import predict_records
+    from .ner import add_ner, entity_doc, record_examples, train_ner
+    from .pipeline import add_stages, build_tokenizer_only
+    from .relations import train_relation_model
+    from .roles import train_role_model
+    from .rules import find_entities
+    from .scoring import score_records
+
+    t_start = time.time()
+    corpus = Path(corpus)
+    splits = read_split_records(corpus)
+    for name in ("train", "dev"):
+        if name not in splits:
+            raise KcnlpError("E301", f"{corpus} has no {name}.jsonl: give the corpus folder with train/dev/test JSONL files")
+    train = list(splits["train"])
+    files = [corpus / f"{n}.jsonl" for n in splits]
+    for path in extra or []:
+        added = read_split_records(path)["data"]
+        train += added
+        files.append(Path(path))
+        _log(f"added {len(added)} documents from {path}")
+    dev, test = splits["dev"], splits.get("test", [])
+    _log(f"training on {len(train)} documents, tuning on {len(dev)}, testing on {len(test)}; seed {seed}")
+
+    # 1. NER
+    nlp = build_tokenizer_only()
+    add_ner(nlp, LABELS)
+    examples = record_examples(nlp, train, LABELS)
+    dev_docs_text = [r["text"] for r in dev]
+    gold_dev = [[(e["start"], e["end"], e["label"]) for e in r["entities"]] for r in dev]
+
+    def ner_dev_ents():
+        return [[(e.start_char, e.end_char, e.label_) for e in entity_doc(nlp, t).ents] for t in dev_docs_text]
+
+    def dev_f1():
+        pred = ner_dev_ents()
+        tp = sum(len(set(p) & set(g)) for p, g in zip(pred, gold_dev))
+        n_p, n_g = sum(map(len, pred)), sum(map(len, gold_dev))
+        return 2 * tp / (n_p + n_g) if n_p + n_g else 0.0
+
+    _log("1/4 entity recognizer")
+    ner_info = train_ner(nlp, examples, epochs=epochs, seed=seed, dev_score=dev_f1, log=_log)
+
+    # 2. where each label's entities come from
+    rule_nlp = build_tokenizer_only()
+    rule_dev = [[(s.start_char, s.end_char, s.label_) for s in find_entities(rule_nlp(t))] for t in dev_docs_text]
+    sources, source_table = choose_entity_sources(ner_dev_ents(), rule_dev, gold_dev)
+    _log("2/4 entity sources on dev: " + ", ".join(f"{k}={v}" for k, v in sources.items()))
+    override = [lab for lab, src in sources.items() if src == "rules"]
+    fill = [lab for lab, src in sources.items() if src == "fill"]
+
+    # 3. classifiers
+    _log("3/4 category, role and relation classifiers")
+    category_model = train_category_model(train, seed=seed)
+    role_model = train_role_model(train, seed=seed)
+    relation_model, coverage = train_relation_model(train, seed=seed)
+
+    add_stages(nlp, override=override, fill=fill, drop=override)
+    nlp.get_pipe("kcnlp_category").model = category_model
+    nlp.get_pipe("kcnlp_role").model = role_model
+    relations = nlp.get_pipe("kcnlp_relation_model")
+    relations.model = relation_model
+
+    # threshold of the relation classifier: best relation F1 on dev, end to end
+    gold_dev_map = {r["id"]: r for r in dev}
+    dev_docs = [nlp(r["text"]) for r in dev]
+    best = (-1.0, 0.5)
+    for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+        relations.threshold = threshold
+        pred = {r["id"]: _with_id(relations(d), r["id"]) for r, d in zip(dev, dev_docs)}
+        f = score_records(gold_dev_map, pred)["relations"]["f"]
+        if f > best[0]:
+            best = (f, threshold)
+    relations.threshold = best[1]
+    _log(f"   relation threshold {best[1]} (dev relation F1 {best[0]:.3f}); gold relations outside candidates: "
+         f"{coverage['not_candidates']} of {coverage['gold_relations']}")
+
+    # 4. scores and the model directory
+    _log("4/4 scoring dev and test")
+    scores = {"dev": score_records(gold_dev_map, predict_records(nlp, dev))}
+    if test:
+        scores["test"] = score_records({r["id"]: r for r in test}, predict_records(nlp, test))
+    meta = {
+        "name": Path(output).name, "kcnlp": __version__, "seed": seed, "epochs": epochs,
+        "versions": {"python": platform.python_version(), "spacy": spacy.__version__, "scikit-learn": sklearn.__version__,
+                     "underthesea": getattr(underthesea, "__version__", "?"), "numpy": np.__version__},
+        "corpus": {"path": str(corpus), "sha256": corpus_hash(files), "train_docs": len(train), "dev_docs": len(dev), "test_docs": len(test)},
+        "entity_sources": sources, "entity_source_dev_f1": source_table,
+        "ner": ner_info, "relation_threshold": relations.threshold, "relation_candidates": coverage,
+        "scores": {split: _headline(s) for split, s in scores.items()},
+        "train_seconds": round(time.time() - t_start, 1),
+    }
+    nlp.meta["kcnlp"] = meta
+    write_atomically(nlp, Path(output), meta)
+    _log(f"model written to {output} in {meta['train_seconds']:.0f}s")
+    return meta
+
+
+def _with_id(doc, doc_id):
+    from .pipeline import doc_to_document
+
+    return {**doc_to_document(doc).to_dict(), "id": doc_id}
+
+
+def _headline(s: dict) -> dict:
+    keep = ("entities", "entities_strict", "per_label", "values", "roles", "relations", "relations_per_label", "events_exact")
+    return {k: s[k] for k in keep}
+
+
+def write_atomically(nlp, output: Path, meta: dict) -> None:
+    """Write to a temporary folder beside `output`, then swap it in: an interrupted run
+    never leaves a half-written model where a good one was."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        nlp.to_disk(tmp)
+        (tmp / "meta.json").write_text(json.dumps({**json.loads((tmp / "meta.json").read_text(encoding="utf-8")), "kcnlp": meta},
+                                                  ensure_ascii=False, indent=2), encoding="utf-8")
+        old = None
+        if output.exists():
+            old = output.with_name(f".{output.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(output, old)
+        os.replace(tmp, output)
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
