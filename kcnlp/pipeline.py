@@ -1,7 +1,9 @@
 """Building, loading and running the kcnlp spaCy pipeline; spaCy `Doc` → `Document`."""
 from __future__ import annotations
 
+import os
 import threading
+from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -14,7 +16,7 @@ from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
 from .schema import LABELS
 
-__all__ = ["build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
+__all__ = ["default_model_path", "build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
 
 TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "kcnlp.UndertheseaTokenizer.v1"}}}
 _lock = threading.Lock()
@@ -55,12 +57,26 @@ def load(path: str | Path) -> Language:
         raise ModelError("E203", f"cannot load the model in {path}: {type(exc).__name__}: {exc}") from exc
 
 
+def default_model_path() -> Path | None:
+    """The model `extract` uses: $KCNLP_MODEL if set ("rules" for the rules-only pipeline),
+    else the bundled `kcnlp/models/default`, else None (rules only)."""
+    env = os.environ.get("KCNLP_MODEL")
+    if env:
+        return None if env == "rules" else Path(env)
+    try:
+        root = Path(str(resources.files("kcnlp.models"))) / "default"
+    except ModuleNotFoundError:
+        return None
+    return root if (root / "config.cfg").is_file() else None
+
+
 def default_pipeline() -> Language:
-    """The pipeline `extract` uses when none is given, built once per process."""
+    """The pipeline `extract` uses when none is given, loaded once per process."""
     global _default
     with _lock:
         if _default is None:
-            _default = build_rule_pipeline()
+            path = default_model_path()
+            _default = load(path) if path is not None else build_rule_pipeline()
         return _default
 
 

@@ -142,9 +142,20 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
 
     # 3. classifiers
     _log("3/4 category, role and relation classifiers")
-    category_model = train_category_model(train, seed=seed)
-    role_model = train_role_model(train, seed=seed)
-    relation_model, coverage = train_relation_model(train, seed=seed)
+    fallbacks: dict[str, str] = {}
+
+    def trained(stage, fn):
+        # a stage whose training data has a single class keeps its rules (said in meta.json)
+        try:
+            return fn()
+        except ValueError as exc:
+            fallbacks[stage] = str(exc)
+            _log(f"   {stage}: rules kept ({exc})")
+            return None
+
+    category_model = trained("category", lambda: train_category_model(train, seed=seed))
+    role_model = trained("role", lambda: train_role_model(train, seed=seed))
+    relation_model, coverage = trained("relation", lambda: train_relation_model(train, seed=seed)) or (None, {})
 
     add_stages(nlp, override=override, fill=fill, drop=override)
     nlp.get_pipe("kcnlp_category").model = category_model
@@ -163,8 +174,9 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
         if f > best[0]:
             best = (f, threshold)
     relations.threshold = best[1]
-    _log(f"   relation threshold {best[1]} (dev relation F1 {best[0]:.3f}); gold relations outside candidates: "
-         f"{coverage['not_candidates']} of {coverage['gold_relations']}")
+    if coverage:
+        _log(f"   relation threshold {best[1]} (dev relation F1 {best[0]:.3f}); gold relations outside candidates: "
+             f"{coverage['not_candidates']} of {coverage['gold_relations']}")
 
     # 4. scores and the model directory
     _log("4/4 scoring dev and test")
@@ -178,6 +190,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
         "corpus": {"path": str(corpus), "sha256": corpus_hash(files), "train_docs": len(train), "dev_docs": len(dev), "test_docs": len(test)},
         "entity_sources": sources, "entity_source_dev_f1": source_table,
         "ner": ner_info, "relation_threshold": relations.threshold, "relation_candidates": coverage,
+        "rule_fallbacks": fallbacks,
         "scores": {split: _headline(s) for split, s in scores.items()},
         "train_seconds": round(time.time() - t_start, 1),
     }

@@ -1,0 +1,133 @@
+"""Training: classifiers, pickle-free storage, the train command, determinism and retraining."""
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kcnlp
+from kcnlp.categories import train_category_model
+from kcnlp.corpus.build import assign_splits
+from kcnlp.corpus.markup import compile_file
+from kcnlp.errors import ModelError
+from kcnlp.jsonl import write_records
+from kcnlp.linear import LinearClassifier
+from kcnlp.relations import train_relation_model
+from kcnlp.roles import train_role_model
+from kcnlp.train import choose_entity_sources, train_model
+
+TINY = Path(__file__).parent / "resources" / "tiny.kc"
+
+
+@pytest.fixture(scope="module")
+def tiny_records():
+    records, problems = compile_file(TINY)
+    assert not problems
+    return records
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory, tiny_records):
+    out = tmp_path_factory.mktemp("tiny")
+    write_records(tiny_records[:4] + tiny_records[6:], out / "train.jsonl")
+    write_records(tiny_records[4:5], out / "dev.jsonl")
+    write_records(tiny_records[5:6], out / "test.jsonl")
+    return out
+
+
+def test_linear_classifier_round_trip(tmp_path):
+    X = [{"a": 1.0}, {"b": 1.0}, {"c": 1.0}, {"a": 1.0, "c": 0.5}]
+    y = ["x", "y", "z", "x"]
+    model = LinearClassifier.train(X, y)
+    model.save(tmp_path / "m")
+    loaded = LinearClassifier.load(tmp_path / "m")
+    for f in X + [{"unseen": 1.0}]:
+        assert loaded.predict(f) == model.predict(f)
+        assert np.allclose(loaded.scores(f), model.scores(f))
+    assert model.predict({"b": 1.0}) == "y"
+
+
+def test_loading_never_unpickles(tmp_path):
+    model = LinearClassifier.train([{"a": 1.0}, {"b": 1.0}], ["x", "y"])
+    model.save(tmp_path / "m")
+    np.savez(tmp_path / "m" / "weights.npz", coef=np.array([{"evil": 1}], dtype=object), intercept=np.zeros(1))
+    with pytest.raises(ModelError, match="corrupt"):
+        LinearClassifier.load(tmp_path / "m")
+
+
+def test_missing_and_corrupt_files_are_named(tmp_path):
+    model = LinearClassifier.train([{"a": 1.0}, {"b": 1.0}], ["x", "y"])
+    model.save(tmp_path / "m")
+    (tmp_path / "m" / "model.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="model.json|corrupt"):
+        LinearClassifier.load(tmp_path / "m")
+    (tmp_path / "m" / "weights.npz").unlink()
+    with pytest.raises(ModelError, match="weights.npz is missing"):
+        LinearClassifier.load(tmp_path / "m")
+
+
+def test_other_sklearn_version_warns(tmp_path):
+    model = LinearClassifier.train([{"a": 1.0}, {"b": 1.0}], ["x", "y"])
+    model.info["sklearn"] = "0.1.0"
+    model.save(tmp_path / "m")
+    with pytest.warns(UserWarning, match="scikit-learn 0.1.0"):
+        LinearClassifier.load(tmp_path / "m")
+
+
+def test_classifiers_learn_the_tiny_corpus(tiny_records):
+    cats = train_category_model(tiny_records)
+    roles = train_role_model(tiny_records)
+    rels, coverage = train_relation_model(tiny_records)
+    assert coverage["gold_relations"] > 20 and coverage["not_candidates"] == 0
+    from kcnlp.categories import category_features
+
+    text = "Tỉnh mở lớp đào tạo nghề mây tre đan cho lao động."
+    s = text.index("đào tạo")
+    assert cats.predict(category_features(text, s, s + len("đào tạo nghề mây tre đan"))) == "TRAINING"
+    assert set(roles.classes) >= {"national", "counterpart", "local"}
+    assert set(rels.classes) == {"LINK", "NONE"}
+
+
+def test_entity_sources_pick_the_better_side():
+    gold = [[(0, 5, "ORG"), (10, 15, "MONEY")]]
+    ner = [[(0, 5, "ORG")]]
+    rules = [[(0, 4, "ORG"), (10, 15, "MONEY")]]
+    sources, table = choose_entity_sources(ner, rules, gold)
+    assert sources["ORG"] == "ner" and sources["MONEY"] == "rules"
+    assert table["ORG"]["ner"] == 1.0
+
+
+def test_train_command_writes_a_loadable_model(tiny_corpus, tmp_path):
+    out = tmp_path / "model"
+    meta = train_model(tiny_corpus, out, seed=1, epochs=2)
+    assert (out / "meta.json").exists() and not list(tmp_path.glob(".model.*"))
+    saved = json.loads((out / "meta.json").read_text(encoding="utf-8"))["kcnlp"]
+    assert saved["corpus"]["sha256"] == meta["corpus"]["sha256"] and saved["seed"] == 1
+    assert set(saved["versions"]) >= {"spacy", "scikit-learn", "underthesea", "numpy"}
+    nlp = kcnlp.load(out)
+    doc = kcnlp.extract("Năm 2024, Sở Công Thương Hà Nam hỗ trợ 2 lớp đào tạo nghề thêu.", nlp=nlp)
+    assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)
+
+
+def test_same_seed_same_model(tiny_corpus, tmp_path):
+    a = train_model(tiny_corpus, tmp_path / "a", seed=3, epochs=2)
+    b = train_model(tiny_corpus, tmp_path / "b", seed=3, epochs=2)
+    assert a["scores"] == b["scores"] and a["ner"]["history"] == b["ner"]["history"]
+    for part in ("ner/model", "tok2vec/model", "kcnlp_relation_model/weights.npz", "kcnlp_category/weights.npz"):
+        assert (tmp_path / "a" / part).read_bytes() == (tmp_path / "b" / part).read_bytes(), part
+
+
+def test_interrupted_training_keeps_the_old_model(tiny_corpus, tmp_path, monkeypatch):
+    out = tmp_path / "model"
+    train_model(tiny_corpus, out, seed=0, epochs=1)
+    before = (out / "meta.json").read_bytes()
+    import kcnlp.train as train_module
+
+    def boom(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_module, "corpus_hash", boom)
+    with pytest.raises(KeyboardInterrupt):
+        train_model(tiny_corpus, out, seed=0, epochs=1)
+    assert (out / "meta.json").read_bytes() == before
