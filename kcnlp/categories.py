@@ -6,10 +6,11 @@ import unicodedata
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .linear import Features, LinearClassifier
 from .rules import activity_category
+from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
 
 __all__ = ["category_features", "train_category_model", "CategoryClassifier"]
@@ -48,7 +49,7 @@ def train_category_model(records: list[dict], seed: int = 0) -> LinearClassifier
 
 
 class CategoryClassifier:
-    """Pipeline component: sets `span._.category` on every ACTIVITY entity."""
+    """Pipeline component: the category of every ACTIVITY entity, in `span_attrs`."""
 
     def __init__(self, model: LinearClassifier | None = None):
         self.model = model
@@ -57,10 +58,11 @@ class CategoryClassifier:
         for ent in doc.ents:
             if ent.label_ != "ACTIVITY":
                 continue
+            attrs = span_attrs(ent)
             if self.model is not None:
-                ent._.category = self.model.predict(category_features(doc.text, ent.start_char, ent.end_char))
-            elif ent._.category is None:
-                ent._.category = activity_category(ent.text) or "GENERAL"
+                attrs["category"] = self.model.predict(category_features(doc.text, ent.start_char, ent.end_char))
+            elif attrs.get("category") is None:
+                attrs["category"] = activity_category(ent.text) or "GENERAL"
         return doc
 
     def to_disk(self, path, exclude=()):
@@ -71,10 +73,6 @@ class CategoryClassifier:
     def from_disk(self, path, exclude=()):
         self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
         return self
-
-
-if not Span.has_extension("category"):
-    Span.set_extension("category", default=None)
 
 
 @Language.factory("kcnlp_category")

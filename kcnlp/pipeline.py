@@ -15,6 +15,7 @@ from . import categories, relations, roles, rules, tokenizer, values  # noqa: F4
 from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
 from .schema import LABELS
+from .spanattrs import span_attrs
 
 __all__ = ["default_model_path", "build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
 
@@ -116,21 +117,18 @@ def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32
 
 def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
     """The SPEC record view of a processed Doc: entities T1… in text order."""
-    ents = sorted(doc.ents, key=lambda s: s.start_char)
-    index = {(e.start_char, e.end_char): f"T{i}" for i, e in enumerate(ents, 1)}
+    by_pos = list(doc.ents)  # in token order; doc._.relations index into this list
+    ids = [f"T{i}" for i in range(1, len(by_pos) + 1)]
     entities = []
-    for e in ents:
+    for e, ent_id in zip(by_pos, ids):
         attrs: dict = {}
+        stored = span_attrs(e)
         if e.label_ == "ACTIVITY":
-            attrs["category"] = e._.category
-        elif e._.fields:
-            attrs.update(e._.fields)
-        entities.append(Entity(index[(e.start_char, e.end_char)], e.start_char, e.end_char, e.label_, e.text, attrs))
-    rels = []
-    by_pos = list(doc.ents)
-    for h, t, label in doc._.relations or []:
-        head, tail = by_pos[h], by_pos[t]
-        rels.append(Relation(index[(head.start_char, head.end_char)], index[(tail.start_char, tail.end_char)], label))
+            attrs["category"] = stored.get("category")
+        elif stored.get("fields"):
+            attrs.update(stored["fields"])
+        entities.append(Entity(ent_id, e.start_char, e.end_char, e.label_, e.text, attrs))
+    rels = [Relation(ids[h], ids[t], label) for h, t, label in doc._.relations or []]
     document = Document(text=doc.text, id=doc_id, entities=entities, relations=rels)
     document.events = document.derive_events()
     return document

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .schema import RELATION_TAILS
+from .spanattrs import span_attrs
 
 __all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS"]
 
@@ -97,7 +98,7 @@ class RelationRules:
     """Pipeline component: sets `doc._.relations` by the proximity rules."""
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [(e.start_char, e.end_char, e.label_, e._.fields or {}) for e in doc.ents]
+        ents = [(e.start_char, e.end_char, e.label_, span_attrs(e).get("fields") or {}) for e in doc.ents]
         doc._.relations = link_rules(doc.text, ents)
         return doc
 
@@ -228,7 +229,10 @@ class RelationModel:
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [(e.start_char, e.end_char, e.label_, {**(e._.fields or {}), "category": e._.category}) for e in doc.ents]
+        ents = []
+        for e in doc.ents:
+            attrs = span_attrs(e)
+            ents.append((e.start_char, e.end_char, e.label_, {**(attrs.get("fields") or {}), "category": attrs.get("category")}))
         if self.model is None:
             doc._.relations = link_rules(doc.text, ents)
         else:

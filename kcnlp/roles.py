@@ -7,9 +7,9 @@ import unicodedata
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Span
 
 from .linear import LinearClassifier
+from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
 
 __all__ = ["money_role", "ROLE_CUES", "role_features", "train_role_model", "RoleClassifier"]
@@ -92,7 +92,7 @@ def train_role_model(records: list[dict], seed: int = 0) -> LinearClassifier:
 
 
 class RoleClassifier:
-    """Pipeline component: sets `span._.role` on every MONEY entity (cue rules when no model)."""
+    """Pipeline component: the role of every MONEY entity, in `span_attrs` (cue rules when no model)."""
 
     def __init__(self, model=None):
         self.model = model
@@ -101,9 +101,10 @@ class RoleClassifier:
         for ent in doc.ents:
             if ent.label_ == "MONEY":
                 if self.model is not None:
-                    ent._.role = self.model.predict(role_features(doc.text, ent.start_char, ent.end_char))
+                    role = self.model.predict(role_features(doc.text, ent.start_char, ent.end_char))
                 else:
-                    ent._.role = money_role(doc.text, ent.start_char, ent.end_char)
+                    role = money_role(doc.text, ent.start_char, ent.end_char)
+                span_attrs(ent)["role"] = role
         return doc
 
     def to_disk(self, path, exclude=()):
@@ -114,10 +115,6 @@ class RoleClassifier:
     def from_disk(self, path, exclude=()):
         self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
         return self
-
-
-if not Span.has_extension("role"):
-    Span.set_extension("role", default=None)
 
 
 @Language.factory("kcnlp_role")

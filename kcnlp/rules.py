@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .schema import LABELS
+from .spanattrs import span_attrs
 from .textview import TextView
 
 __all__ = ["find_entities", "EntityRules", "activity_category"]
@@ -113,15 +114,21 @@ _NEEDS_NAME = {"Bộ", "Sở", "Cục", "Vụ", "Viện", "Trường", "Trung t�
 _LEGAL_FORMS = {"tnhh", "mtv", "cổ", "phần", "cp", "jsc"}
 
 
+_HEADS = sorted(((h.split(), h) for h in _ORG_HEADS + _ORG_SINGLE), key=lambda x: -len(x[0]))
+_HEADS_BY_FIRST: dict[str, list] = {}
+for _words, _head in _HEADS:
+    _HEADS_BY_FIRST.setdefault(_words[0], []).append((_words, _head))
+
+
 def _org_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token spans of organisation names: a head word, then name words up to a stop."""
-    heads = sorted(((h.split(), h) for h in _ORG_HEADS + _ORG_SINGLE), key=lambda x: -len(x[0]))
+    heads = _HEADS
     spans = []
     n = len(doc)
     i = 0
     while i < n:
         matched = None
-        for words, head in heads:
+        for words, head in _HEADS_BY_FIRST.get(doc[i].text, ()):
             k = len(words)
             if i + k <= n and all(doc[i + j].text == w or (j > 0 and doc[i + j].norm_ == w.lower()) for j, w in enumerate(words)):
                 matched = (words, head)
@@ -149,7 +156,8 @@ def _org_spans(doc: Doc) -> list[tuple[int, int]]:
             if not inside_word and low in _STOP and not tok.text[0].isupper():
                 break
             if end > j and not inside_word and any(
-                    doc[end:end + len(w)].text == " ".join(w) for w, _ in heads if w[0] not in ("Hội", "Ban", "Phòng")):
+                    doc[end:end + len(w)].text == " ".join(w) for w, _ in _HEADS_BY_FIRST.get(tok.text, ())
+                    if w[0] not in ("Hội", "Ban", "Phòng")):
                 break  # another organisation starts here
             end += 1
             if tok.text[0].isupper() or tok.is_digit or low in _LEGAL_FORMS or (inside_word and last_good == end - 1):
@@ -259,7 +267,8 @@ def _extend_object(doc: Doc, span: Span, limit: int = 10) -> Span:
 
 
 def find_entities(doc: Doc, labels=LABELS) -> list[Span]:
-    """Non-overlapping candidate entities (ACTIVITY spans carry `_.category`)."""
+    """Non-overlapping candidate entities; ACTIVITY spans get their lexicon category in
+    `span_attrs(span)["category"]`."""
     view = TextView(doc.text)
     text = view.view
     spans: list[Span] = []
@@ -324,7 +333,7 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
             end -= 1
         if end > start:
             act = Span(doc, start, end, label="ACTIVITY")
-            act._.category = cat
+            span_attrs(act)["category"] = cat
             placed.append(act)
     return filter_spans(placed)
 
@@ -339,10 +348,6 @@ _PRIORITY = {"ORG": 0, "MONEY": 1, "DATE": 2, "QUANTITY": 3, "LOC": 4, "ACTIVITY
 def _resolve(spans: list[Span]) -> list[Span]:
     ordered = sorted(spans, key=lambda s: (-(s.end - s.start), _PRIORITY[s.label_], s.start))
     return filter_spans(ordered)
-
-
-if not Span.has_extension("category"):
-    Span.set_extension("category", default=None)
 
 
 class EntityRules:
@@ -360,7 +365,7 @@ class EntityRules:
         self.drop = tuple(drop)
 
     def __call__(self, doc: Doc) -> Doc:
-        rule_spans = find_entities(doc, self.override + self.fill)  # ACTIVITY spans carry _.category
+        rule_spans = find_entities(doc, self.override + self.fill)
         strong = [s for s in rule_spans if s.label_ in self.override]
         weak = [s for s in rule_spans if s.label_ in self.fill]
         kept = [e for e in doc.ents if e.label_ not in self.drop and not any(s.start < e.end and e.start < s.end for s in strong)]

@@ -9,15 +9,13 @@ from __future__ import annotations
 import unicodedata
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .normalize import parse_date, parse_money, parse_quantity, qualifier_before
 from .roles import money_role
+from .spanattrs import span_attrs
 
 __all__ = ["entity_fields", "Values"]
-
-if not Span.has_extension("fields"):
-    Span.set_extension("fields", default=None)
 
 _EMPTY = {
     "MONEY": {"value": None, "value_max": None, "unit": "VND", "qualifier": None, "per": None},
@@ -52,14 +50,14 @@ def entity_fields(text: str, start: int, end: int, label: str, role: str | None 
 
 
 class Values:
-    """Sets `span._.fields` on every MONEY, QUANTITY and DATE entity. Roles come from the
-    role classifier when one ran before (`span._.role`), else from the cue-word rules."""
+    """The SPEC fields of every MONEY, QUANTITY and DATE entity, in `span_attrs(span)["fields"]`.
+    Roles come from the role stage when it ran before, else from the cue-word rules."""
 
     def __call__(self, doc: Doc) -> Doc:
         for ent in doc.ents:
             if ent.label_ in _EMPTY:
-                role = ent._.role if Span.has_extension("role") else None
-                ent._.fields = entity_fields(doc.text, ent.start_char, ent.end_char, ent.label_, role)
+                attrs = span_attrs(ent)
+                attrs["fields"] = entity_fields(doc.text, ent.start_char, ent.end_char, ent.label_, attrs.get("role"))
         return doc
 
 
