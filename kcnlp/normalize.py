@@ -39,6 +39,7 @@ QUALIFIERS: dict[str, str] = {
     "gần": "under", "gần như": "under", "dưới": "under", "tối đa": "under", "chưa đến": "under",
     "chưa tới": "under", "không quá": "under",
     "khoảng": "about", "ước": "about", "ước tính": "about", "ước đạt": "about", "ước khoảng": "about",
+    "ước tăng": "about", "ước giảm": "about", "dự kiến khoảng": "about",
     "xấp xỉ": "about", "chừng": "about", "khoảng chừng": "about", "tầm": "about",
 }
 _QUAL_RE = re.compile(

@@ -24,13 +24,16 @@ __all__ = ["find_entities", "EntityRules", "activity_category"]
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _WNUM = r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)\s+)+"
+# "một học viên" is "a trainee", not a count: a spelled number in a QUANTITY needs more than "một"
+_WNUM_QUANTITY = r"(?!một\s+(?!trăm|nghìn|ngàn|triệu))(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)\s+)+"
 _SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ|tr(?=\s*\.?\s*đ)|tr)"
 _CUR = r"(?:đồng|VNĐ|VND|vnđ|đ)(?![\w])"
 _AMOUNT = rf"(?:{_NUM}\s*{_SCALE}(?:\s+{_NUM}\s*{_SCALE})*|{_WNUM}{_SCALE}|{_NUM})"
 _RANGE = rf"{_AMOUNT}(?:\s*(?:-|–|—|đến|tới)\s*{_AMOUNT})?"
-_RATE_WORD = r"(?:học viên|lao động|đề án|cơ sở|sản phẩm|hộ gia đình|gian hàng|[^\W\d_]+)"
+_RATE_WORD = (r"(?:học viên|lao động|người lao động|đề án|cơ sở|sản phẩm|hộ gia đình|gian hàng|doanh nghiệp|"
+              r"chủ thể|hợp tác xã|thành viên|lớp học|dự án|[^\W\d_]+)")
 _RATE = rf"(?:\s*/\s*{_RATE_WORD}(?:\s*/\s*{_RATE_WORD})?)"
-MONEY_RE = re.compile(rf"(?<![\w.,]){_RANGE}\s*(?:tr\.đ\.?|trđ|{_CUR}){_RATE}?", re.IGNORECASE)
+MONEY_RE = re.compile(rf"(?<![\w.,]){_RANGE}\s*(?:tr\.đ|trđ|{_CUR}){_RATE}?", re.IGNORECASE)
 
 _UNITS = sorted([
     "%", "m2", "m²", "m3", "ha", "km", "tấn", "kg", "lít",
@@ -43,11 +46,13 @@ _UNITS = sorted([
     "cuốn", "cẩm nang", "tờ báo", "số báo", "chương trình", "hội thảo", "hội nghị", "cuộc", "chứng nhận",
     "giấy chứng nhận", "bằng khen", "giải", "mẫu", "nhãn hiệu", "thương hiệu", "website", "điểm",
     "tỉnh", "huyện", "xã", "nước", "quốc gia", "công ty", "kế hoạch", "nhiệm vụ", "hồ sơ", "buổi",
-    "ngày công", "việc làm", "nghề", "sao", "cửa hàng", "điểm bán", "ki-ốt", "tác phẩm",
+    "ngày công", "việc làm", "nghề", "sao", "cửa hàng", "điểm bán", "ki-ốt", "tác phẩm", "thành viên",
+    "chủ doanh nghiệp", "chủ cơ sở", "nhóm", "container", "lò", "chiếc", "bộ", "hộ dân", "mặt hàng", "làng",
+    "lượt đại biểu", "lượt sản phẩm", "lượt hộ", "lượt lao động", "tấn sản phẩm", "xã", "phường", "bản", "video",
 ], key=len, reverse=True)
 _UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
 QUANTITY_RE = re.compile(
-    rf"(?<![\w.,/]){_RANGE}\s*(?:{_SCALE}\s*)?{_UNIT}(?![\w²])|(?<![\w.,/])(?:{_WNUM})(?:nghìn\s+|ngàn\s+|trăm\s+)?{_UNIT}(?![\w])",
+    rf"(?<![\w.,/-]){_RANGE}\s*(?:{_SCALE}\s*)?{_UNIT}(?![\w²])|(?<![\w.,/])(?:{_WNUM_QUANTITY})(?:nghìn\s+|ngàn\s+|trăm\s+)?{_UNIT}(?![\w])",
     re.IGNORECASE,
 )
 
@@ -74,7 +79,12 @@ _DATE_GUARD_AFTER = re.compile(r"^(?:/|[.,]\d|\d|-[A-ZĐ])")
 
 _ADMIN = r"(?:tỉnh|thành phố|TP\.?|huyện|thị xã|quận|xã|phường|thị trấn|vùng|khu vực)"
 _CAP_WORD = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][^\W\d_]*"
-ADMIN_LOC_RE = re.compile(rf"(?<![\w]){_ADMIN}\s+((?:{_CAP_WORD}|\d+)(?:\s+{_CAP_WORD}){{0,3}})")
+_PLACE_NAME = rf"(?:{_CAP_WORD}|\d+)(?:\s+{_CAP_WORD}){{0,3}}"
+# "huyện Lương Sơn", "các huyện Lương Sơn, Kim Bôi và Yên Thuỷ": each name is a LOC
+ADMIN_LOC_RE = re.compile(rf"(?<![\w]){_ADMIN}\s+({_PLACE_NAME}(?:\s*,\s*{_PLACE_NAME})*(?:\s+và\s+{_PLACE_NAME})?)")
+_LIST_SPLIT = re.compile(r"\s*,\s*|\s+và\s+")
+# "tại Hải Hậu", "ở Đại Từ": a capitalised name after a preposition of place
+PREP_LOC_RE = re.compile(rf"(?<![\w])(?:tại|ở)\s+({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})(?![\w])")
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +106,10 @@ _ORG_HEADS = [
     "Hộ kinh doanh", "Cơ sở", "Tập đoàn", "Tổng công ty", "Ngân hàng", "Chi nhánh",
     "Bộ", "Sở", "Cục", "Vụ", "Tổng cục", "Viện", "Trường", "Trung tâm", "Ban", "Phòng",
     "UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân", "HĐND", "Hội đồng nhân dân", "Hiệp hội", "Hội",
-    "Liên minh", "Liên hiệp", "Báo", "Tạp chí", "Đài", "Văn phòng", "Quỹ", "Làng nghề",
+    "Liên minh", "Liên hiệp", "Báo", "Tạp chí", "Đài", "Văn phòng", "Quỹ", "Làng nghề", "Tổ chức", "Cơ quan",
 ]
-_ORG_SINGLE = ["Chính phủ", "Thủ tướng Chính phủ", "Quốc hội", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy"]
+_ORG_SINGLE = ["Chính phủ", "Thủ tướng Chính phủ", "Quốc hội", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy",
+               "Cục Công Thương địa phương", "Cục Công thương địa phương", "Cục Công nghiệp địa phương"]
 # Words that end a name: function words, verbs and conjunctions that do not occur in names.
 _STOP = {
     "cho", "tại", "đã", "đang", "sẽ", "với", "là", "được", "có", "của", "trong", "trên", "về", "theo",
@@ -106,11 +117,13 @@ _STOP = {
     "vì", "nên", "như", "qua", "hỗ", "tổ", "thực", "triển", "tham", "phối", "đề", "nay", "gồm", "bao",
     "vừa", "cũng", "đều", "luôn", "chưa", "không", "ông", "bà", "anh", "chị", "năm", "ngày", "tháng",
     "kinh", "tổng", "đạt", "thuộc", "trực", "mới", "ra", "vào", "lại", "sau", "trước", "hiện", "phê",
+    "ở", "ban", "lựa", "cử", "giao", "ký", "trao", "nhận", "dự", "chủ", "đối", "tiếp", "đánh", "báo",
 }
 _ADMIN_WORDS = {"tỉnh", "huyện", "thành", "phố", "thị", "xã", "quận", "phường", "trấn", "tp"}
 # Heads that need a capitalised name after them to be an ORG at all.
-_NEEDS_NAME = {"Bộ", "Sở", "Cục", "Vụ", "Viện", "Trường", "Trung tâm", "Ban", "Phòng", "Hội", "Cơ sở",
-               "Làng nghề", "Đài", "Báo", "Văn phòng", "Quỹ", "Chi nhánh", "Liên minh", "Liên hiệp"}
+# Heads that stand alone as an ORG (with an attached place: "UBND tỉnh"); all others need a name.
+_STANDALONE = {"UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân", "HĐND", "Hội đồng nhân dân"}
+_BY_PROVINCE = {"Hiệp hội", "Liên minh", "Liên hiệp"}
 _LEGAL_FORMS = {"tnhh", "mtv", "cổ", "phần", "cp", "jsc"}
 
 
@@ -142,11 +155,15 @@ def _org_spans(doc: Doc) -> list[tuple[int, int]]:
             spans.append((start, j))
             i = j
             continue
-        if head in _NEEDS_NAME and not (j < n and doc[j].text[:1].isupper() and doc[j]._.word_start):
-            i += 1  # "Hội chợ", "Ban tổ chức", "Sở" alone: no name follows
+        needs_name = head not in _STANDALONE
+        # "Hiệp hội doanh nghiệp tỉnh": an association designated by its province needs no proper name
+        designated = head in _BY_PROVINCE
+        if needs_name and not designated and not (j < n and (doc[j].text[:1].isupper() or doc[j].norm_ in _LEGAL_FORMS) and doc[j]._.word_start):
+            i += 1  # "Hội chợ", "Ban tổ chức", "Sở" or "HTX" alone: no name follows
             continue
         end = j
-        last_good = j if head not in _NEEDS_NAME else None
+        last_good = j if not needs_name else None
+        place_started = False
         while end < n and end - start < 22:
             tok = doc[end]
             low = tok.norm_
@@ -159,12 +176,16 @@ def _org_spans(doc: Doc) -> list[tuple[int, int]]:
                     doc[end:end + len(w)].text == " ".join(w) for w, _ in _HEADS_BY_FIRST.get(tok.text, ())
                     if w[0] not in ("Hội", "Ban", "Phòng")):
                 break  # another organisation starts here
+            if place_started and not tok.text[0].isupper() and not inside_word:
+                break  # "UBND tỉnh Vĩnh Phúc | ban hành …": the attached place ends the name
             end += 1
-            if tok.text[0].isupper() or tok.is_digit or low in _LEGAL_FORMS or (inside_word and last_good == end - 1):
+            if tok.text[0].isupper() or low in _LEGAL_FORMS or (inside_word and last_good == end - 1):
                 last_good = end
+                if end - 2 >= start and doc[end - 2].norm_ in _ADMIN_WORDS and tok.text[0].isupper():
+                    place_started = True
             elif low in _ADMIN_WORDS and (end >= n or not doc[end].text[:1].isupper()):
                 last_good = end  # "UBND tỉnh", "Liên minh Hợp tác xã tỉnh"
-        if last_good is None or (last_good <= j and head in _NEEDS_NAME):
+        if last_good is None or (last_good <= j and needs_name):
             i += 1
             continue
         spans.append((start, last_good))
@@ -294,6 +315,10 @@ def find_entities(doc: Doc, labels=LABELS) -> list[Span]:
             add(m.start(), m.end(), "DATE")
     if "QUANTITY" in labels:
         for m in QUANTITY_RE.finditer(text):
+            unit_start = re.search(r"[^\W\d_]", m.group(0))
+            if unit_start and m.group(0)[unit_start.start()].isupper() and not m.group(0).endswith(("HTX", "CNNT")):
+                if not re.match(r"[^\W\d_]", m.group(0)):  # digits then a capital: "2024 Khách"
+                    continue
             add(m.start(), m.end(), "QUANTITY")
     if "LOC" in labels:
         pattern, _ = _places()
@@ -309,6 +334,12 @@ def find_entities(doc: Doc, labels=LABELS) -> list[Span]:
                 continue
             add(m.start(), m.end(), "LOC")
         for m in ADMIN_LOC_RE.finditer(text):
+            pos = m.start(1)
+            for name in _LIST_SPLIT.split(m.group(1)):
+                start = text.index(name, pos)
+                add(start, start + len(name), "LOC")
+                pos = start + len(name)
+        for m in PREP_LOC_RE.finditer(text):
             add(m.start(1), m.end(1), "LOC")
     chosen = _resolve(spans)
     if "ACTIVITY" in labels:

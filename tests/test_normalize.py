@@ -164,7 +164,7 @@ QUALIFIERS = [
     ("gần ", "under"), ("dưới ", "under"), ("tối đa ", "under"), ("chưa đến ", "under"), ("gần như ", "under"),
     ("khoảng ", "about"), ("ước ", "about"), ("ước tính ", "about"), ("xấp xỉ ", "about"), ("chừng ", "about"),
     ("ước đạt ", "about"), ("với tổng kinh phí ", None), ("có ", None), ("Trên ", "over"), ("", None),
-    ("thêm ", None), ("đạt trên ", "over"),
+    ("thêm ", None), ("đạt trên ", "over"), ("ước tăng ", "about"),
 ]
 
 
