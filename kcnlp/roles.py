@@ -14,41 +14,50 @@ from .tokenizer import normalize_syllable
 
 __all__ = ["money_role", "ROLE_CUES", "role_features", "train_role_model", "RoleClassifier"]
 
-#: cue phrase → role; the nearest cue before the amount wins, a longer one on a tie
+#: cue phrase → role (SPEC §5: the words that introduce an amount decide its role)
 ROLE_CUES: dict[str, str] = {
     "đối ứng": "counterpart", "đóng góp": "counterpart", "thụ hưởng đóng góp": "counterpart",
     "doanh nghiệp bỏ ra": "counterpart", "vốn tự có": "counterpart", "huy động": "counterpart",
     "quốc gia": "national", "kcqg": "national", "trung ương": "national",
     "địa phương": "local", "ngân sách tỉnh": "local", "kcđp": "local", "ngân sách địa phương": "local",
-    "ngân sách huyện": "local", "tỉnh hỗ trợ": "local",
+    "ngân sách huyện": "local", "ngân sách thành phố": "local", "tỉnh hỗ trợ": "local", "ngân sách xã": "local",
     "tổng kinh phí": "total", "tổng vốn": "total", "tổng số tiền": "total", "tổng cộng": "total",
     "tổng mức": "total", "tổng nguồn vốn": "total", "tổng giá trị đầu tư": "total", "tổng chi phí": "total",
+    "tổng vốn đầu tư": "total", "tổng giá trị": "total",
     "kinh phí": "support", "hỗ trợ": "support", "ngân sách hỗ trợ": "support", "được hỗ trợ": "support",
-    "tài trợ": "support",
-    "thu nhập": "income", "lương": "income", "tiền công": "income", "mức lương": "income",
+    "tài trợ": "support", "bố trí": "support",
+    "thu nhập": "income", "lương": "income", "tiền công": "income", "mức lương": "income", "mỗi tháng": "income",
     "doanh thu": "other", "giá trị sản xuất": "other", "kim ngạch": "other", "xuất khẩu": "other",
-    "lợi nhuận": "other", "grdp": "other", "vốn vay": "other", "cho vay": "other", "giá bán": "other",
-    "giá": "other", "nộp ngân sách": "other", "vốn điều lệ": "other", "vốn đầu tư": "other",
-    "giải thưởng": "other", "tiền thưởng": "other", "bán được": "other", "đạt doanh số": "other",
-    "doanh số": "other", "giá trị": "other", "thu về": "other", "tiêu thụ": "other",
+    "lợi nhuận": "other", "grdp": "other", "vay": "other", "cho vay": "other", "giá bán": "other",
+    "giá": "other", "nộp ngân sách": "other", "thu ngân sách": "other", "vốn điều lệ": "other",
+    "giải thưởng": "other", "tiền thưởng": "other", "thưởng": "other", "bán được": "other", "doanh số": "other",
+    "thu về": "other", "tiêu thụ": "other", "lãi": "other", "chi phí sản xuất": "other", "nợ": "other",
 }
+# A named source close before the amount ("kinh phí khuyến công quốc gia hỗ trợ 450 triệu",
+# "nguồn khuyến công địa phương, tổng cộng 320 triệu") beats a nearer generic cue.
+_SOURCES = {"counterpart", "national", "local"}
+_SOURCE_REACH = 45
 _CUE_RE = re.compile(r"(?<![\w])(" + "|".join(sorted(map(re.escape, ROLE_CUES), key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;!?\n:]")
+# An earlier amount ends the words that introduce this one.
+_AMOUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:tỷ|tỉ|triệu|tr|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd|tr\.đ)(?![\w])", re.IGNORECASE)
 
 
 def money_role(text: str, start: int, end: int, window: int = 90) -> str:
-    """The role of the amount at text[start:end] from the cue words before it."""
+    """The role of the amount at text[start:end] from the cue words before it, within its
+    clause and after any earlier amount: a named source close by, else the nearest cue."""
     left = text[max(0, start - window):start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(left)), default=0)
+    cut = max([cut] + [m.end() for m in _AMOUNT_BEFORE.finditer(left)])
     left = left[cut:]
-    best = None
-    for m in _CUE_RE.finditer(left):
-        if best is None or m.end() > best.end() or (m.end() == best.end() and len(m.group(0)) > len(best.group(0))):
-            best = m
-    if best is not None:
-        return ROLE_CUES[best.group(1).lower()]
-    suffix = text[end:end + 12].lower()
-    if "/người" in suffix.replace(" ", "") or "/tháng" in suffix.replace(" ", ""):
+    cues = [(ROLE_CUES[m.group(1).lower()], m.end()) for m in _CUE_RE.finditer(left)]
+    sources = [c for c in cues if c[0] in _SOURCES and len(left) - c[1] <= _SOURCE_REACH]
+    if sources:
+        return max(sources, key=lambda c: c[1])[0]
+    if cues:
+        return max(cues, key=lambda c: c[1])[0]
+    suffix = text[end:end + 12].lower().replace(" ", "")
+    if "/người" in suffix or "/tháng" in suffix:
         return "income"
     return "support"
 
