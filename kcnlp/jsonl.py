@@ -11,8 +11,9 @@ from .errors import KcnlpError, RecordError
 __all__ = ["read_records", "read_documents", "write_records", "write_documents"]
 
 
-def read_records(path: str | Path) -> Iterator[tuple[int, dict]]:
-    """(line number, record) for every non-blank line; a malformed line raises RecordError."""
+def read_records(path: str | Path, errors: list[str] | None = None) -> Iterator[tuple[int, dict]]:
+    """(line number, record) for every non-blank line. A malformed line raises RecordError,
+    or, when an `errors` list is given, is reported there ("file:line: what") and skipped."""
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8")
@@ -25,10 +26,19 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict]]:
                     continue
                 try:
                     rec = json.loads(line)
+                    if not isinstance(rec, dict):
+                        raise RecordError("E104", "a record must be a JSON object", str(path), n)
                 except json.JSONDecodeError as exc:
-                    raise RecordError("E106", f"not valid JSON ({exc.msg} at column {exc.colno})", str(path), n) from None
-                if not isinstance(rec, dict):
-                    raise RecordError("E104", "a record must be a JSON object", str(path), n)
+                    err = RecordError("E106", f"not valid JSON ({exc.msg} at column {exc.colno})", str(path), n)
+                    if errors is None:
+                        raise err from None
+                    errors.append(err.message)
+                    continue
+                except RecordError as err:
+                    if errors is None:
+                        raise
+                    errors.append(err.message)
+                    continue
                 yield n, rec
         except UnicodeDecodeError as exc:
             raise RecordError("E107", f"{path} is not UTF-8 ({exc.reason} at byte {exc.start})") from None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 import threading
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import categories, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
+from . import __version__
 from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
 from .schema import LABELS
@@ -53,9 +55,16 @@ def load(path: str | Path) -> Language:
     if not (path / "config.cfg").is_file():
         raise ModelError("E202", f"{path / 'config.cfg'} is missing: {path} is not a kcnlp model directory")
     try:
-        return spacy.load(path)
+        nlp = spacy.load(path)
+    except ModelError:
+        raise
     except Exception as exc:  # spaCy raises many kinds; name the folder and the cause
         raise ModelError("E203", f"cannot load the model in {path}: {type(exc).__name__}: {exc}") from exc
+    trained_with = nlp.meta.get("kcnlp", {}).get("kcnlp")
+    if trained_with and trained_with.split(".")[:2] != __version__.split(".")[:2]:
+        warnings.warn(f"{path} was trained with kcnlp {trained_with}, this is kcnlp {__version__}: it loads, "
+                      "but retrain it (kcnlp train) for figures that match this version", stacklevel=2)
+    return nlp
 
 
 def default_model_path() -> Path | None:

@@ -149,7 +149,7 @@ def validate_paths(path: str | Path) -> Report:
     first_seen: dict[str, str] = {}
     for f in jsonl_files(path):
         try:
-            for n, rec in read_records(f):
+            for n, rec in read_records(f, errors=report.problems):
                 report.records += 1
                 where = f"{f}:{n} {rec.get('id')}"
                 report.problems += [f"{where}: {p}" for p in record_problems(rec)]
