@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["extract", "pipe", "load", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
+__all__ = ["extract", "pipe", "load", "extract_dataset", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
 
 _LAZY = {
     "extract": ("kcnlp.pipeline", "extract"),
     "pipe": ("kcnlp.pipeline", "pipe"),
     "load": ("kcnlp.pipeline", "load"),
+    "extract_dataset": ("kcnlp.scale", "extract_dataset"),
     "Document": ("kcnlp.document", "Document"),
     "Entity": ("kcnlp.document", "Entity"),
     "Relation": ("kcnlp.document", "Relation"),
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .document import Document, Entity, Event, Relation
     from .errors import KcnlpError
     from .pipeline import extract, load, pipe
+    from .scale import extract_dataset
 
 
 def __getattr__(name: str):
