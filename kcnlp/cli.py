@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--model", help="a model directory (default: the bundled pipeline)")
     ex.add_argument("-o", "--output", help="write here instead of standard output")
     ex.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
+    ex.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    ex.add_argument("--batch-size", type=int, default=32, help="texts per batch sent to a worker")
 
     tr = sub.add_parser("train", help="train a model on the corpus splits")
     tr.add_argument("--corpus", default="corpus", help="folder with train.jsonl, dev.jsonl, test.jsonl")

@@ -74,8 +74,9 @@ def _decode(data: bytes, name: str) -> str:
 def run_extract(args) -> int:
     from tqdm import tqdm
 
+    from .document import Document
     from .formats import write_output
-    from .pipeline import default_pipeline, extract, load
+    from .pipeline import default_pipeline, doc_to_document, extract, load
 
     fmt = args.format or ("table" if args.example else "jsonl")
     try:
@@ -90,21 +91,33 @@ def run_extract(args) -> int:
     else:
         articles_by_input = [(p, (lambda p=p: iter_inputs(p))) for p in _expand(args.inputs)]
 
-    def documents():
-        bar = tqdm(articles_by_input, unit="file", disable=None if len(articles_by_input) > 1 else True, file=sys.stderr)
-        for name, articles in bar:
+    def articles():
+        for name, arts in articles_by_input:
             try:
-                for art in articles():
-                    yield extract(art.text, nlp=nlp, doc_id=art.id)
+                yield from arts()
             except InputFailure as exc:
                 print(f"kcnlp: {exc}", file=sys.stderr)
                 failures.append(str(exc))
                 if not args.skip_errors:
                     return
 
+    def documents():
+        workers = max(1, args.workers)
+        if workers == 1:
+            for art in articles():
+                yield extract(art.text, nlp=nlp, doc_id=art.id)
+            return
+        # Worker processes each hold the pipeline; texts go out in batches, in order.
+        for doc, doc_id in nlp.pipe(((a.text, a.id) for a in articles()), as_tuples=True,
+                                    n_process=workers, batch_size=args.batch_size):
+            yield doc_to_document(doc, doc_id) if doc.text.strip() else Document(text=doc.text, id=doc_id)
+
+    many = len(articles_by_input) > 1 or any(str(p).endswith(".jsonl") for p, _ in articles_by_input)
+    progress = tqdm(documents(), unit="doc", disable=None if many else True, file=sys.stderr)
+
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
-        n = write_output(documents(), fmt, out)
+        n = write_output(progress, fmt, out)
     finally:
         if args.output:
             out.close()

@@ -79,3 +79,13 @@ def test_stdin(monkeypatch, capsys):
 def test_help_is_fast_and_works():
     res = subprocess.run([sys.executable, "-m", "kcnlp.cli", "--help"], capture_output=True, text=True)
     assert res.returncode == 0 and "extract" in res.stdout
+
+
+def test_workers_give_the_same_output(tmp_path):
+    src = tmp_path / "in.jsonl"
+    texts = ["Năm 2022 chi 5 tỷ đồng cho đào tạo nghề.", "", "Hỗ trợ 2 lớp tập huấn.", "Sở Công Thương Nam Định tổ chức hội chợ."] * 3
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["extract", str(src), "-o", str(one)]) == 0
+    assert main(["extract", str(src), "-o", str(two), "--workers", "2", "--batch-size", "2"]) == 0
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
