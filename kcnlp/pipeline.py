@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import warnings
 import threading
 from importlib import resources
@@ -97,6 +98,28 @@ def _check_text(text) -> str:
     return text
 
 
+#: longer texts are processed in pieces of at most this many characters, cut at line breaks
+CHUNK_CHARS = 100_000
+
+
+def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) covering `text`: cut at the last line break before `size`, else at
+    the last space, else hard (never inside a combining sequence)."""
+    out, start, n = [], 0, len(text)
+    while n - start > size:
+        cut = text.rfind("\n", start + 1, start + size)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, start + size)
+        if cut <= start:
+            cut = start + size
+            while cut > start + 1 and unicodedata.combining(text[cut]):
+                cut -= 1
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
+    return out
+
+
 def extract(text: str, nlp: Language | None = None, doc_id: str = "") -> Document:
     """Extract entities, values, relations and events from one article.
 
@@ -107,21 +130,50 @@ def extract(text: str, nlp: Language | None = None, doc_id: str = "") -> Documen
     180000000
     """
     text = _check_text(text)
-    if not text.strip():
-        return Document(text=text, id=doc_id)
-    return doc_to_document((nlp or default_pipeline())(text), doc_id)
+    return next(pipe([text], nlp=nlp, ids=[doc_id]))
 
 
-def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32, n_process: int = 1) -> Iterator[Document]:
-    """Extract from many texts lazily, in order; memory stays flat however many there are."""
+def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32, n_process: int = 1,
+         ids: Iterable[str] | None = None) -> Iterator[Document]:
+    """Extract from many texts lazily, in order; memory stays flat however many there are.
+    Texts longer than CHUNK_CHARS are processed in pieces and put back together."""
     nlp = nlp or default_pipeline()
+    nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
+    id_iter = iter(ids) if ids is not None else None
 
-    def checked() -> Iterator[str]:
-        for t in texts:
-            yield _check_text(t)
+    def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
+        # context = (text number, offset of the piece, number of pieces)
+        for i, t in enumerate(texts):
+            t = _check_text(t)
+            parts = _chunks(t) if len(t) > CHUNK_CHARS else [(0, t)]
+            for offset, piece in parts:
+                yield piece, (i, offset, len(parts))
 
-    for doc in nlp.pipe(checked(), batch_size=batch_size, n_process=n_process):
-        yield doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
+    pending: list[tuple[int, Document]] = []
+    for doc, (i, offset, n_parts) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
+        pending.append((offset, part))
+        if len(pending) == n_parts:
+            merged = pending[0][1] if n_parts == 1 else _merge(pending)
+            merged.id = next(id_iter, "") if id_iter is not None else ""
+            pending = []
+            yield merged
+
+
+def _merge(parts: list[tuple[int, Document]]) -> Document:
+    """One Document from consecutive pieces: offsets shifted, ids renumbered in text order."""
+    text = "".join(p.text for _, p in parts)
+    entities, relations, n = [], [], 0
+    for offset, part in parts:
+        new_ids = {}
+        for e in part.entities:
+            n += 1
+            new_ids[e.id] = f"T{n}"
+            entities.append(Entity(f"T{n}", e.start + offset, e.end + offset, e.label, e.text, e.attrs))
+        relations += [Relation(new_ids[r.head], new_ids[r.tail], r.label) for r in part.relations]
+    doc = Document(text=text, entities=entities, relations=relations)
+    doc.events = doc.derive_events()
+    return doc
 
 
 def doc_to_document(doc: Doc, doc_id: str = "") -> Document:

@@ -128,3 +128,25 @@ def test_money_quantity_date_on_real_articles(real_records):
     for label in ("MONEY", "QUANTITY", "DATE"):
         assert result["per_label"][label][2] >= 0.95, (label, result["per_label"][label])
     assert result["value_accuracy"][0] == 1.0
+
+
+def test_long_text_is_processed_in_pieces_and_put_back(monkeypatch):
+    import kcnlp.pipeline as pipeline
+
+    block = "Năm 2023, tỉnh Hà Nam hỗ trợ 3 lớp đào tạo nghề với kinh phí 1,2 tỷ đồng.\nSở Công Thương Nam Định chi 5 tỷ đồng. "
+    text = block * 40
+    whole = kcnlp.extract(text).to_dict()
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 500)
+    pieces = kcnlp.extract(text).to_dict()
+    assert len(pipeline._chunks(text, 500)) > 5
+    assert [(e["start"], e["end"], e["label"]) for e in pieces["entities"]] == [(e["start"], e["end"], e["label"]) for e in whole["entities"]]
+    _check_offsets(kcnlp.Document.from_dict(pieces))
+
+
+def test_chunks_cover_the_text():
+    from kcnlp.pipeline import _chunks
+
+    text = ("a" * 30 + "\n" + "b c " * 20 + "d" * 70) * 3
+    parts = _chunks(text, 50)
+    assert "".join(p for _, p in parts) == text
+    assert all(text[o:o + len(p)] == p and len(p) <= 50 for o, p in parts)
