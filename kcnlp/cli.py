@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
     ex.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     ex.add_argument("--batch-size", type=int, default=32, help="texts per batch sent to a worker")
+    ex.add_argument("--dask-scheduler", metavar="ADDR", help="run on a Dask cluster (tcp://host:8786); needs kcnlp[dask]")
 
     tr = sub.add_parser("train", help="train a model on the corpus splits")
     tr.add_argument("--corpus", default="corpus", help="folder with train.jsonl, dev.jsonl, test.jsonl")

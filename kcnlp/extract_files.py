@@ -102,6 +102,12 @@ def run_extract(args) -> int:
                     return
 
     def documents():
+        if args.dask_scheduler:
+            from .scale import extract_dask
+
+            for rec in extract_dask(((a.id, a.text) for a in articles()), args.dask_scheduler, model=args.model):
+                yield Document.from_dict(rec)
+            return
         workers = max(1, args.workers)
         if workers == 1:
             for art in articles():

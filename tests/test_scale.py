@@ -23,3 +23,16 @@ def test_extract_dataset_matches_extract(num_proc):
 def test_missing_column_is_named():
     with pytest.raises(KeyError, match="body"):
         kcnlp.extract_dataset(Dataset.from_dict({"body": ["x"]}), text_column="text")
+
+
+def test_dask_local_cluster_gives_the_same_records():
+    distributed = pytest.importorskip("dask.distributed")
+    from kcnlp.scale import extract_dask
+
+    texts = [t or "" for t in TEXTS] * 5
+    articles = [(f"d{i}", t) for i, t in enumerate(texts)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        records = list(extract_dask(articles, client, batch_size=3, max_in_flight=2))
+    expected = [{**kcnlp.extract(t).to_dict(), "id": f"d{i}"} for i, t in enumerate(texts)]
+    assert records == expected
