@@ -3,12 +3,11 @@ with the rule lexicon's guess as one of its features; the lexicon alone when no 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .linear import Features, LinearClassifier
+from .linear import Features, LinearClassifier, ModelStage
 from .rules import activity_category
 from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
@@ -48,11 +47,8 @@ def train_category_model(records: list[dict], seed: int = 0) -> LinearClassifier
     return LinearClassifier.train(X, y, C=5.0, seed=seed)
 
 
-class CategoryClassifier:
+class CategoryClassifier(ModelStage):
     """Pipeline component: the category of every ACTIVITY entity, in `span_attrs`."""
-
-    def __init__(self, model: LinearClassifier | None = None):
-        self.model = model
 
     def __call__(self, doc: Doc) -> Doc:
         for ent in doc.ents:
@@ -65,14 +61,6 @@ class CategoryClassifier:
                 attrs["category"] = activity_category(ent.text) or "GENERAL"
         return doc
 
-    def to_disk(self, path, exclude=()):
-        Path(path).mkdir(parents=True, exist_ok=True)
-        if self.model is not None:
-            self.model.save(path)
-
-    def from_disk(self, path, exclude=()):
-        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
-        return self
 
 
 @Language.factory("kcnlp_category")

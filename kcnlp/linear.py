@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import ModelError
 
-__all__ = ["LinearClassifier", "Features"]
+__all__ = ["LinearClassifier", "Features", "ModelStage"]
 
 Features = dict[str, float]
 
@@ -100,3 +100,20 @@ def _check_version(trained_with: str | None, path: Path) -> None:
     if trained_with.split(".")[:2] != now.split(".")[:2]:
         warnings.warn(f"{path} was trained with scikit-learn {trained_with}, this is {now}; the weights are plain "
                       "numbers and load fine, but retraining gives scores that match this version", stacklevel=3)
+
+
+class ModelStage:
+    """Base of the pipeline components that hold an optional LinearClassifier (rules are
+    used when it is None): saving and loading it with the pipeline."""
+
+    def __init__(self, model: LinearClassifier | None = None):
+        self.model = model
+
+    def to_disk(self, path, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.save(path)
+
+    def from_disk(self, path, exclude=()) -> "ModelStage":
+        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
+        return self

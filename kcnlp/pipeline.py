@@ -163,15 +163,15 @@ def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32
 def _merge(parts: list[tuple[int, Document]]) -> Document:
     """One Document from consecutive pieces: offsets shifted, ids renumbered in text order."""
     text = "".join(p.text for _, p in parts)
-    entities, relations, n = [], [], 0
+    entities, rels, n = [], [], 0
     for offset, part in parts:
         new_ids = {}
         for e in part.entities:
             n += 1
             new_ids[e.id] = f"T{n}"
             entities.append(Entity(f"T{n}", e.start + offset, e.end + offset, e.label, e.text, e.attrs))
-        relations += [Relation(new_ids[r.head], new_ids[r.tail], r.label) for r in part.relations]
-    doc = Document(text=text, entities=entities, relations=relations)
+        rels += [Relation(new_ids[r.head], new_ids[r.tail], r.label) for r in part.relations]
+    doc = Document(text=text, entities=entities, relations=rels)
     doc.events = doc.derive_events()
     return doc
 

@@ -8,11 +8,14 @@ of entity indices into `doc.ents`.
 from __future__ import annotations
 
 import bisect
+import json
 import re
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .linear import LinearClassifier, ModelStage
 from .schema import RELATION_TAILS
 from .spanattrs import span_attrs
 
@@ -190,11 +193,9 @@ def _record_ents(rec: dict) -> list[tuple[int, int, str, dict]]:
     return [(e["start"], e["end"], e["label"], e) for e in rec["entities"]]
 
 
-def train_relation_model(records: list[dict], seed: int = 0):
+def train_relation_model(records: list[dict], seed: int = 0) -> tuple[LinearClassifier, dict]:
     """Train the binary linked/not-linked classifier; returns (model, coverage) where
     coverage counts gold relations that no candidate pair covers."""
-    from .linear import LinearClassifier
-
     X, y = [], []
     missed = total = 0
     for rec in records:
@@ -221,11 +222,11 @@ def link_model(model, text: str, ents, threshold: float = 0.5) -> list[tuple[int
     return sorted(out)
 
 
-class RelationModel:
+class RelationModel(ModelStage):
     """Pipeline component: `doc._.relations` from the trained classifier (rules when none)."""
 
     def __init__(self, model=None, threshold: float = 0.5):
-        self.model = model
+        super().__init__(model)
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
@@ -240,25 +241,14 @@ class RelationModel:
         return doc
 
     def to_disk(self, path, exclude=()):
-        import json
-        from pathlib import Path
-
-        Path(path).mkdir(parents=True, exist_ok=True)
+        super().to_disk(path)
         (Path(path) / "settings.json").write_text(json.dumps({"threshold": self.threshold}), encoding="utf-8")
-        if self.model is not None:
-            self.model.save(path)
 
     def from_disk(self, path, exclude=()):
-        import json
-        from pathlib import Path
-
-        from .linear import LinearClassifier
-
         settings = Path(path) / "settings.json"
         if settings.exists():
             self.threshold = json.loads(settings.read_text(encoding="utf-8"))["threshold"]
-        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
-        return self
+        return super().from_disk(path)
 
 
 @Language.factory("kcnlp_relation_model")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 from spacy.language import Language
 
-from .linear import LinearClassifier
+from .linear import LinearClassifier, ModelStage
 from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
 
@@ -100,11 +99,8 @@ def train_role_model(records: list[dict], seed: int = 0) -> LinearClassifier:
     return LinearClassifier.train(X, y, C=2.0, seed=seed)
 
 
-class RoleClassifier:
+class RoleClassifier(ModelStage):
     """Pipeline component: the role of every MONEY entity, in `span_attrs` (cue rules when no model)."""
-
-    def __init__(self, model=None):
-        self.model = model
 
     def __call__(self, doc):
         for ent in doc.ents:
@@ -116,14 +112,6 @@ class RoleClassifier:
                 span_attrs(ent)["role"] = role
         return doc
 
-    def to_disk(self, path, exclude=()):
-        Path(path).mkdir(parents=True, exist_ok=True)
-        if self.model is not None:
-            self.model.save(path)
-
-    def from_disk(self, path, exclude=()):
-        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
-        return self
 
 
 @Language.factory("kcnlp_role")

@@ -135,7 +135,7 @@ for _words, _head in _HEADS:
 
 def _org_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token spans of organisation names: a head word, then name words up to a stop."""
-    heads = _HEADS
+
     spans = []
     n = len(doc)
     i = 0

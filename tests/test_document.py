@@ -1,5 +1,4 @@
 """The output model's to_dict() is exactly the SPEC record, from_dict() its inverse."""
-import json
 
 import pytest
 

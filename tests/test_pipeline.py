@@ -1,6 +1,5 @@
 """kcnlp.extract end to end: offsets, values, events, and accuracy on the real articles."""
 import importlib.util
-import time
 import unicodedata
 
 import pytest

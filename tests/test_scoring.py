@@ -1,7 +1,6 @@
 """kcnlp.scoring agrees with the independent reference scorer (../shared/tools/score.py)."""
 import copy
 import importlib.util
-import json
 import random
 
 import pytest

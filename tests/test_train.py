@@ -1,6 +1,5 @@
 """Training: classifiers, pickle-free storage, the train command, determinism and retraining."""
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +7,6 @@ import pytest
 
 import kcnlp
 from kcnlp.categories import train_category_model
-from kcnlp.corpus.build import assign_splits
 from kcnlp.corpus.markup import compile_file
 from kcnlp.errors import ModelError
 from kcnlp.jsonl import write_records

@@ -10,9 +10,14 @@ from pathlib import Path
 from ..jsonl import read_records
 from ..schema import CATEGORIES, LABELS, RELATION_TAILS
 
-__all__ = ["FEATURES", "load", "records_from_dataset", "to_docbin", "records_from_docbin", "read_split_records"]
+__all__ = ["features", "load", "records_from_dataset", "to_docbin", "records_from_docbin", "read_split_records"]
 
 _ENTITY_FIELDS = ("value", "value_max", "unit", "qualifier", "per", "role", "category", "date_start", "date_end")
+
+
+def features():
+    """The typed `datasets.Features` of a corpus split."""
+    return _features()
 
 
 def _features():
@@ -33,12 +38,6 @@ def _features():
         "relations": List({"head": Value("string"), "tail": Value("string"),
                                "label": ClassLabel(names=list(RELATION_TAILS))}),
     })
-
-
-def __getattr__(name):
-    if name == "FEATURES":
-        return _features()
-    raise AttributeError(name)
 
 
 def read_split_records(path: str | Path) -> dict[str, list[dict]]:
