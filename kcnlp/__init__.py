@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["extract", "pipe", "load", "extract_dataset", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
+__all__ = ["extract", "pipe", "load", "extract_dataset", "to_dataframe", "render", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
 
 _LAZY = {
     "extract": ("kcnlp.pipeline", "extract"),
     "pipe": ("kcnlp.pipeline", "pipe"),
     "load": ("kcnlp.pipeline", "load"),
     "extract_dataset": ("kcnlp.scale", "extract_dataset"),
+    "to_dataframe": ("kcnlp.views", "to_dataframe"),
+    "render": ("kcnlp.views", "render"),
     "Document": ("kcnlp.document", "Document"),
     "Entity": ("kcnlp.document", "Entity"),
     "Relation": ("kcnlp.document", "Relation"),
@@ -31,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import KcnlpError
     from .pipeline import extract, load, pipe
     from .scale import extract_dataset
+    from .views import render, to_dataframe
 
 
 def __getattr__(name: str):

@@ -18,8 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="extract entities, relations and events from articles")
     ex.add_argument("inputs", nargs="*", help="text files (.txt: one article), JSONL files (a 'text' field per line), folders, or - for stdin")
     ex.add_argument("--example", action="store_true", help="run on the bundled example article")
-    ex.add_argument("--format", choices=["jsonl", "json", "csv", "table"], default=None,
-                    help="jsonl: SPEC records (default); json: one array; csv: one row per event; table: for reading")
+    ex.add_argument("--format", choices=["jsonl", "json", "csv", "table", "html"], default=None,
+                    help="jsonl: SPEC records (default); json: one array; csv: one row per event; table: for reading; html: highlighted page")
+    ex.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for CSV opened in Excel)")
     ex.add_argument("--model", help="a model directory (default: the bundled pipeline)")
     ex.add_argument("-o", "--output", help="write here instead of standard output")
     ex.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")

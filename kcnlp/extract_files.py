@@ -121,7 +121,10 @@ def run_extract(args) -> int:
     many = len(articles_by_input) > 1 or any(str(p).endswith(".jsonl") for p, _ in articles_by_input)
     progress = tqdm(documents(), unit="doc", disable=None if many else True, file=sys.stderr)
 
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    encoding = "utf-8-sig" if args.bom else "utf-8"
+    out = open(args.output, "w", encoding=encoding, newline="") if args.output else sys.stdout
+    if args.bom and not args.output:
+        out.write("\ufeff")
     try:
         n = write_output(progress, fmt, out)
     finally:

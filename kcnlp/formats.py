@@ -3,6 +3,7 @@ and a plain-text table for reading."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from typing import Iterable, TextIO
@@ -51,6 +52,8 @@ def write_output(docs: Iterable[Document], fmt: str, out: TextIO) -> int:
     n = 0
     if fmt == "json":
         out.write("[")
+    if fmt == "html":
+        out.write("<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>kcnlp</title></head><body>\n")
     writer = None
     for doc in docs:
         if fmt == "jsonl":
@@ -64,9 +67,15 @@ def write_output(docs: Iterable[Document], fmt: str, out: TextIO) -> int:
             writer.writerows(event_rows(doc))
         elif fmt == "table":
             out.write(_table(doc))
+        elif fmt == "html":
+            from .views import render
+
+            out.write(f"<h2>{html.escape(doc.id or 'document')}</h2>\n{render(doc)}\n<pre>{html.escape(_table(doc))}</pre>\n")
         else:
             raise ValueError(f"unknown format {fmt!r}")
         n += 1
     if fmt == "json":
         out.write("\n]\n")
+    if fmt == "html":
+        out.write("</body></html>\n")
     return n
