@@ -51,12 +51,13 @@ class CategoryClassifier(ModelStage):
     """Pipeline component: the category of every ACTIVITY entity, in `span_attrs`."""
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # spaCy rebuilds doc.text from every token on each access
         for ent in doc.ents:
             if ent.label_ != "ACTIVITY":
                 continue
             attrs = span_attrs(ent)
             if self.model is not None:
-                attrs["category"] = self.model.predict(category_features(doc.text, ent.start_char, ent.end_char))
+                attrs["category"] = self.model.predict(category_features(text, ent.start_char, ent.end_char))
             elif attrs.get("category") is None:
                 attrs["category"] = activity_category(ent.text) or "GENERAL"
         return doc

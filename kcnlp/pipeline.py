@@ -99,7 +99,7 @@ def _check_text(text) -> str:
 
 
 #: longer texts are processed in pieces of at most this many characters, cut at line breaks
-CHUNK_CHARS = 100_000
+CHUNK_CHARS = 20_000
 
 
 def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:

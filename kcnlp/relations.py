@@ -44,14 +44,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 def link_rules(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int, str]]:
     """Relations over `ents` = [(start, end, label, fields)], as (head, tail, label) index triples."""
     sents = sentence_bounds(text)
-
-    def sent_of(pos: int) -> int:
-        for i, (s, e) in enumerate(sents):
-            if s <= pos < e:
-                return i
-        return len(sents) - 1
-
-    ent_sent = [sent_of(s) for s, _, _, _ in ents]
+    starts = [s for s, _ in sents]
+    ent_sent = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
     acts_by_sent: dict[int, list[int]] = {}
     for i, (_, _, label, _) in enumerate(ents):
         if label == "ACTIVITY":

@@ -103,12 +103,13 @@ class RoleClassifier(ModelStage):
     """Pipeline component: the role of every MONEY entity, in `span_attrs` (cue rules when no model)."""
 
     def __call__(self, doc):
+        text = doc.text  # spaCy rebuilds doc.text from every token on each access
         for ent in doc.ents:
             if ent.label_ == "MONEY":
                 if self.model is not None:
-                    role = self.model.predict(role_features(doc.text, ent.start_char, ent.end_char))
+                    role = self.model.predict(role_features(text, ent.start_char, ent.end_char))
                 else:
-                    role = money_role(doc.text, ent.start_char, ent.end_char)
+                    role = money_role(text, ent.start_char, ent.end_char)
                 span_attrs(ent)["role"] = role
         return doc
 

@@ -6,6 +6,7 @@ to `doc.ents`, either alone or filling in around a trained recognizer's entities
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from importlib import resources
@@ -352,12 +353,16 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
     entity starts ("Hội chợ Công Thương | vùng Đồng bằng sông Hồng"); an activity whose
     lexicon phrase itself overlaps an entity ("tư vấn" in an ORG name) is dropped."""
     placed = []
+    others = sorted(others, key=lambda o: o.start)
+    starts = [o.start for o in others]
     for span, cat, core_end in acts:
         start, end = span.start, span.end
-        for other in others:
+        # only entities starting before the activity's end can overlap it; spans are short
+        k = bisect.bisect_left(starts, end)
+        for other in others[max(0, k - 64):k]:
             if other.start < end and start < other.end:
                 if other.start >= core_end:
-                    end = other.start
+                    end = min(end, other.start)
                 else:
                     end = start  # overlaps the phrase itself
         while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct or doc[end - 1].norm_ in _ACT_STOP | _TRAILING):

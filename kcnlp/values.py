@@ -54,10 +54,11 @@ class Values:
     Roles come from the role stage when it ran before, else from the cue-word rules."""
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # spaCy rebuilds doc.text from every token on each access
         for ent in doc.ents:
             if ent.label_ in _EMPTY:
                 attrs = span_attrs(ent)
-                attrs["fields"] = entity_fields(doc.text, ent.start_char, ent.end_char, ent.label_, attrs.get("role"))
+                attrs["fields"] = entity_fields(text, ent.start_char, ent.end_char, ent.label_, attrs.get("role"))
         return doc
 
 
