@@ -50,6 +50,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("path", help="a JSONL file or a folder of them")
     s = csub.add_parser("stats", help="print the statistics table of a corpus")
     s.add_argument("path", help="a JSONL file or a folder of them")
+    a = csub.add_parser("agreement", help="score a second, independent annotation against the first (SPEC §6)")
+    a.add_argument("first", help="a .kc file or a folder of them: the first annotation")
+    a.add_argument("second", help="a .kc file or a folder of them: the second annotation of some of the same documents")
+
+    from .convert import FORMATS
+
+    cv = sub.add_parser("convert", help="convert annotations between kcnlp records and annotation tools",
+                        description="Prints a report to stderr. Exit 0: all read; 1: annotations were skipped "
+                                    "(output still written unless --strict) or the input is malformed.")
+    cv.add_argument("--from", dest="src_format", required=True, choices=list(FORMATS),
+                    help="kcnlp: SPEC JSONL; labelstudio: JSON export; doccano: JSONL; brat: folder; conll: CoNLL-2003 file")
+    cv.add_argument("--to", dest="dst_format", required=True, choices=list(FORMATS))
+    cv.add_argument("input", help="a file, or a folder for brat (and for kcnlp JSONL)")
+    cv.add_argument("-o", "--output", required=True, help="a file, or a folder for brat")
+    cv.add_argument("--strict", action="store_true", help="write nothing when an annotation has to be skipped")
     return p
 
 
@@ -105,8 +120,14 @@ def _main(argv: list[str] | None) -> int:
         from .corpus import commands
 
         if args.corpus_command is None:
-            parser.error("corpus needs build, validate or stats")
+            parser.error("corpus needs build, validate, stats or agreement")
         return commands.run(args)
+    if args.command == "convert":
+        from .convert import convert
+
+        report = convert(args.input, args.src_format, args.output, args.dst_format, strict=args.strict)
+        print(report.format(), file=sys.stderr)
+        return EXIT_FAILED if report.skipped else EXIT_OK
     parser.print_help()
     return EXIT_USAGE
 

@@ -1,5 +1,6 @@
 """The trained entity recognizer: spaCy's transition-based NER over a CNN tok2vec that
-embeds each syllable's norm, prefix, suffix and shape and underthesea's word (`LEMMA`)."""
+embeds each syllable's norm, prefix, suffix and shape, underthesea's word (`LEMMA`) and what
+the rules make of it (`TAG`, set by the `kcnlp_rule_hints` component just before)."""
 from __future__ import annotations
 
 import random
@@ -18,12 +19,13 @@ WIDTH = 96
 
 
 def add_ner(nlp: Language, labels) -> None:
-    """Add tok2vec + ner to a blank kcnlp pipeline."""
+    """Add rule hints + tok2vec + ner to a blank kcnlp pipeline."""
+    nlp.add_pipe("kcnlp_rule_hints")
     nlp.add_pipe("tok2vec", config={"model": {
         "@architectures": "spacy.Tok2Vec.v2",
         "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": WIDTH,
-                  "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE", "LEMMA"],
-                  "rows": [5000, 1000, 2500, 500, 5000], "include_static_vectors": False},
+                  "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE", "LEMMA", "TAG"],
+                  "rows": [5000, 1000, 2500, 500, 5000, 50], "include_static_vectors": False},
         "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": WIDTH, "depth": 4,
                    "window_size": 1, "maxout_pieces": 3},
     }})
@@ -48,7 +50,7 @@ def record_examples(nlp: Language, records: list[dict], labels) -> list[Example]
             pos = end + 1
             if not para.strip():
                 continue
-            doc = nlp.make_doc(para)
+            doc = _hinted(nlp, nlp.make_doc(para))
             ents = [e for e in rec["entities"] if start <= e["start"] and e["end"] <= end and e["label"] in labels]
             spans = [doc.char_span(e["start"] - start, e["end"] - start, label=e["label"]) for e in ents]
             examples.append(Example.from_dict(doc, {"entities": [(s.start_char, s.end_char, s.label_) for s in spans if s is not None]}))
@@ -83,9 +85,13 @@ def train_ner(nlp: Language, train: list[Example], epochs: int = 20, seed: int =
     return {"history": history, "best_dev": round(float(best), 4) if best >= 0 else None}
 
 
+def _hinted(nlp: Language, doc: Doc) -> Doc:
+    return nlp.get_pipe("kcnlp_rule_hints")(doc) if "kcnlp_rule_hints" in nlp.pipe_names else doc
+
+
 def entity_doc(nlp: Language, text: str) -> Doc:
-    """Run only tokenizer, tok2vec and ner."""
-    doc = nlp.make_doc(text)
+    """Run only tokenizer, rule hints, tok2vec and ner."""
+    doc = _hinted(nlp, nlp.make_doc(text))
     for name in ("tok2vec", "ner"):
         doc = nlp.get_pipe(name)(doc)
     return doc

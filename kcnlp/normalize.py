@@ -181,6 +181,7 @@ def parse_quantity(text: str) -> Parsed:
         return _fail(read)
     low, high, used = read
     unit = _unit_after(text, tokens, used)
+    unit = re.sub(r"^/\s*\d+(?:[.,]\d+)*\s+", "", unit)  # "98/98 xã": a count out of a total
     if not unit:
         return _fail("no unit after the number")
     return Parsed({

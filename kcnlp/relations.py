@@ -139,7 +139,14 @@ def _bucket(n: int, edges=(0, 1, 2, 4, 8, 16, 32, 64)) -> str:
     return "more"
 
 
-def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]) -> dict[str, float]:
+def _clause_of(text: str, pos: int) -> tuple[int, int]:
+    """The ";"-clause around `pos`, inside its line."""
+    lo = max(text.rfind(";", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [k for k in (text.find(";", pos), text.find("\n", pos)) if k >= 0]
+    return lo, min(ends) if ends else len(text)
+
+
+def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int], rule_links=frozenset()) -> dict[str, float]:
     from .tokenizer import normalize_syllable
 
     a_s, a_e, _, a_f = ents[a]
@@ -160,7 +167,13 @@ def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]
         f"same_between={label}|{_bucket(same_between, (0, 1, 2, 4))}": 1.0, f"rank={label}|{min(rank, 3)}": 1.0,
         f"semi={label}|{between.count(';') > 0}": 1.0, f"colon={label}|{':' in between}": 1.0,
         f"newline={chr(10) in between}": 1.0,
+        f"semis={label}|{_bucket(between.count(';'), (0, 1, 2))}": 1.0,
+        f"rule_link={label}|{(a, j) in rule_links}": 1.0,
     }
+    # an argument whose own ";"-clause holds another activity belongs to that one
+    c_lo, c_hi = _clause_of(text, j_s)
+    own = any(x[2] == "ACTIVITY" and c_lo <= x[0] < c_hi for k, x in enumerate(ents) if k != a)
+    f[f"clause={label}|{'same' if c_lo <= a_s < c_hi else 'other'}|{own}"] = 1.0
     if label == "MONEY":
         f[f"role={j_f.get('role')}|{cat == 'GENERAL'}"] = 1.0
     if len(words) <= 6:
@@ -180,7 +193,9 @@ def _features_for(text, ents):
     by_arg: dict[int, list[int]] = {}
     for a, j in pairs:
         by_arg.setdefault(j, []).append(a)
-    return pairs, [pair_features(text, ents, a, j, by_arg[j]) for a, j in pairs]
+    # what the proximity rules would link is one feature among the others
+    rule_links = {(a, j) for a, j, _ in link_rules(text, ents)}
+    return pairs, [pair_features(text, ents, a, j, by_arg[j], rule_links) for a, j in pairs]
 
 
 def _record_ents(rec: dict) -> list[tuple[int, int, str, dict]]:

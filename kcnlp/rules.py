@@ -386,11 +386,53 @@ def _resolve(spans: list[Span]) -> list[Span]:
     return filter_spans(ordered)
 
 
+_WORD_BOUNDED = ("ORG", "LOC", "ACTIVITY")
+_ADMIN_HEADS = (("thành", "phố"), ("thị", "xã"), ("tỉnh",), ("huyện",), ("tp",), ("tp.",))
+
+
+def repair_spans(doc: Doc, spans) -> list[Span]:
+    """A trained recognizer's spans made to keep two SPEC rules it can break: an ORG, LOC or
+    ACTIVITY begins and ends on an underthesea word boundary (trimmed to the whole words it
+    covers, dropped when none), and an ORG takes the place attached to its name
+    ("Trung tâm Phát triển Công Thương" + "tỉnh Vĩnh Phúc"), which then is no LOC of its own."""
+    n = len(doc)
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        if span.label_ in _WORD_BOUNDED:
+            while start < end and (not doc[start]._.word_start or doc[start].is_punct):
+                start += 1
+            while end > start and ((end < n and not doc[end]._.word_start) or doc[end - 1].is_punct):
+                end -= 1
+        if span.label_ == "ORG" and end == span.end:
+            end = _attached_place_end(doc, end)
+        if end > start:
+            out.append(span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_))
+    orgs = filter_spans([s for s in out if s.label_ == "ORG"])
+    return sorted(orgs + [s for s in out if s.label_ != "ORG" and not any(o.start < s.end and s.start < o.end for o in orgs)],
+                  key=lambda s: s.start)
+
+
+def _attached_place_end(doc: Doc, end: int) -> int:
+    """End of "tỉnh Vĩnh Phúc" (admin word + capitalised name) right after token `end`, or `end`."""
+    for head in _ADMIN_HEADS:
+        k = end + len(head)
+        if k < len(doc) and tuple(t.norm_ for t in doc[end:k]) == head and doc[k].text[:1].isupper() and doc[k]._.word_start:
+            k += 1
+            while k < len(doc) and k - end < 7 and doc[k].text[:1].isupper() and not doc[k]._.word_start:
+                k += 1  # the rest of an underthesea word ("Vĩnh Phúc")
+            return k
+        if k < len(doc) and tuple(t.norm_ for t in doc[end:k]) == head and not doc[k].text[:1].isupper():
+            return k  # "Trung tâm Khuyến công tỉnh": designated by its province
+    return end
+
+
 class EntityRules:
     """Pipeline component: rule entities merged with those already on the Doc (a trained
-    recognizer's). Entities of `drop` labels already on the Doc are removed first; rule spans
-    of `override` labels replace overlapping entities; rule spans of `fill` labels are added
-    only where they overlap none; other labels are left alone."""
+    recognizer's, first put right by `repair_spans`). Entities of `drop` labels already on
+    the Doc are removed first; rule spans of `override` labels replace overlapping entities;
+    rule spans of `fill` labels are added only where they overlap none; other labels are left
+    alone."""
 
     def __init__(self, override=LABELS, fill=(), drop=()):
         unknown = (set(override) | set(fill) | set(drop)) - set(LABELS)
@@ -404,11 +446,33 @@ class EntityRules:
         rule_spans = find_entities(doc, self.override + self.fill)
         strong = [s for s in rule_spans if s.label_ in self.override]
         weak = [s for s in rule_spans if s.label_ in self.fill]
-        kept = [e for e in doc.ents if e.label_ not in self.drop and not any(s.start < e.end and e.start < s.end for s in strong)]
+        trained = repair_spans(doc, [e for e in doc.ents if e.label_ not in self.drop])
+        kept = [e for e in trained if not any(s.start < e.end and e.start < s.end for s in strong)]
         merged = strong + kept
         merged += [s for s in weak if not any(s.start < e.end and e.start < s.end for e in merged)]
         doc.ents = sorted(merged, key=lambda s: s.start)
         return doc
+
+
+class RuleHints:
+    """Pipeline component run before the trained recognizer: each token's `tag_` says what
+    the rules make of it ("B-ORG", "I-MONEY", "O"), and the recognizer embeds that tag, so it
+    learns from the corpus when to follow the rules and when to overrule them."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        tags = ["O"] * len(doc)
+        for span in find_entities(doc):
+            tags[span.start] = f"B-{span.label_}"
+            for k in range(span.start + 1, span.end):
+                tags[k] = f"I-{span.label_}"
+        for token, tag in zip(doc, tags):
+            token.tag_ = tag
+        return doc
+
+
+@Language.factory("kcnlp_rule_hints")
+def make_rule_hints(nlp: Language, name: str) -> RuleHints:
+    return RuleHints()
 
 
 @Language.factory("kcnlp_entity_rules", default_config={"override": list(LABELS), "fill": [], "drop": []})

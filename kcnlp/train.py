@@ -61,20 +61,28 @@ def _label_f1(pred: list[list[tuple]], gold: list[list[tuple]], label: str) -> f
     return 2 * pr * rc / (pr + rc) if pr + rc else 0.0
 
 
+_SIMPLER = {"rules": 3, "ner": 2, "fill": 1, "both": 0}
+
+
 def choose_entity_sources(ner_ents, rule_ents, gold_ents) -> tuple[dict[str, str], dict]:
-    """Per label: "rules" (rule spans win), "ner" (NER only) or "fill" (NER, then rule spans
-    where NER found nothing), whichever has the best dev F1; ties go to the simpler one."""
+    """Per label: "rules" (rule spans only), "ner" (NER only), "fill" (NER, then rule spans
+    where NER found nothing) or "both" (rule spans, then NER spans where the rules found
+    nothing), whichever has the best dev F1; ties go to the simpler one."""
     sources, table = {}, {}
+
+    def first_then(first, then, label):
+        out = []
+        for a, b in zip(first, then):
+            own = [x for x in a if x[2] == label]
+            out.append(own + [x for x in b if x[2] == label and not any(x[0] < y[1] and y[0] < x[1] for y in own)])
+        return out
+
     for label in LABELS:
-        fill = []
-        for n, r in zip(ner_ents, rule_ents):
-            own = [x for x in n if x[2] == label]
-            add = [x for x in r if x[2] == label and not any(x[0] < y[1] and y[0] < x[1] for y in n)]
-            fill.append(own + add)
         f = {"rules": _label_f1(rule_ents, gold_ents, label), "ner": _label_f1(ner_ents, gold_ents, label),
-             "fill": _label_f1(fill, gold_ents, label)}
+             "fill": _label_f1(first_then(ner_ents, rule_ents, label), gold_ents, label),
+             "both": _label_f1(first_then(rule_ents, ner_ents, label), gold_ents, label)}
         table[label] = {k: round(v, 4) for k, v in f.items()}
-        sources[label] = max(("rules", "ner", "fill"), key=lambda k: (round(f[k], 4), {"rules": 2, "ner": 1, "fill": 0}[k]))
+        sources[label] = max(_SIMPLER, key=lambda k: (round(f[k], 4), _SIMPLER[k]))
     return sources, table
 
 
@@ -94,7 +102,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     from .pipeline import add_stages, build_tokenizer_only
     from .relations import train_relation_model
     from .roles import train_role_model
-    from .rules import find_entities
+    from .rules import find_entities, repair_spans
     from .scoring import score_records
 
     t_start = time.time()
@@ -121,7 +129,8 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     gold_dev = [[(e["start"], e["end"], e["label"]) for e in r["entities"]] for r in dev]
 
     def ner_dev_ents():
-        return [[(e.start_char, e.end_char, e.label_) for e in entity_doc(nlp, t).ents] for t in dev_docs_text]
+        docs = (entity_doc(nlp, t) for t in dev_docs_text)
+        return [[(e.start_char, e.end_char, e.label_) for e in repair_spans(d, d.ents)] for d in docs]
 
     def dev_f1():
         pred = ner_dev_ents()
@@ -137,7 +146,8 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     rule_dev = [[(s.start_char, s.end_char, s.label_) for s in find_entities(rule_nlp(t))] for t in dev_docs_text]
     sources, source_table = choose_entity_sources(ner_dev_ents(), rule_dev, gold_dev)
     _log("2/4 entity sources on dev: " + ", ".join(f"{k}={v}" for k, v in sources.items()))
-    override = [lab for lab, src in sources.items() if src == "rules"]
+    override = [lab for lab, src in sources.items() if src in ("rules", "both")]
+    drop = [lab for lab, src in sources.items() if src == "rules"]
     fill = [lab for lab, src in sources.items() if src == "fill"]
 
     # 3. classifiers
@@ -157,7 +167,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     role_model = trained("role", lambda: train_role_model(train, seed=seed))
     relation_model, coverage = trained("relation", lambda: train_relation_model(train, seed=seed)) or (None, {})
 
-    add_stages(nlp, override=override, fill=fill, drop=override)
+    add_stages(nlp, override=override, fill=fill, drop=drop)
     nlp.get_pipe("kcnlp_category").model = category_model
     nlp.get_pipe("kcnlp_role").model = role_model
     relations = nlp.get_pipe("kcnlp_relation_model")

@@ -105,6 +105,7 @@ def test_parse_money_unreadable_gives_reason(text):
 
 QUANTITY = [
     ("82 lớp", 82, None, "lớp"), ("2.760 học viên", 2760, None, "học viên"), ("06 đoàn", 6, None, "đoàn"),
+    ("98/98 xã", 98, None, "xã"),
     ("1000 lượt học viên", 1000, None, "lượt học viên"), ("317 cơ sở", 317, None, "cơ sở"),
     ("3.000 m2", 3000, None, "m2"), ("15 - 40%", 15, 40, "%"), ("21,62%", 21.62, None, "%"),
     ("một nghìn học viên", 1000, None, "học viên"), ("1,200 học viên", 1200, None, "học viên"),

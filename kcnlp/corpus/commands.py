@@ -1,4 +1,4 @@
-"""`kcnlp corpus build | validate | stats`: parse nothing, call the plain functions."""
+"""`kcnlp corpus build | validate | stats | agreement`: parse nothing, call the plain functions."""
 from __future__ import annotations
 
 import sys
@@ -33,5 +33,10 @@ def run(args) -> int:
         from .stats import corpus_stats, format_stats
 
         print(format_stats(corpus_stats(args.path)))
+        return 0
+    if args.corpus_command == "agreement":
+        from .agreement import agreement, format_agreement, kc_files
+
+        print(format_agreement(agreement(kc_files(args.first), kc_files(args.second))))
         return 0
     return 2

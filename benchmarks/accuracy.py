@@ -1,0 +1,110 @@
+"""The accuracy table of the README: the ablation (rules only, trained only, hybrid) on the
+corpus test split and on ../shared/real, plus underthesea's own `ner` on ORG and LOC.
+
+    python benchmarks/accuracy.py [--model models/default] [--data test,real]
+
+"rules only" is the rules-only pipeline; "trained only" is the model with every entity from
+its recognizer (no rule spans) and its trained classifiers; "hybrid" is the model as shipped
+(per-label entity sources chosen on dev). Scores follow SPEC §6 (`kcnlp.scoring`).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kcnlp.corpus.load import read_split_records  # noqa: E402
+from kcnlp.evaluate import evaluate  # noqa: E402
+from kcnlp.jsonl import read_records  # noqa: E402
+from kcnlp.pipeline import build_rule_pipeline, default_model_path, load  # noqa: E402
+from kcnlp.schema import LABELS  # noqa: E402
+
+
+def gold_sets(names: list[str]) -> dict[str, list[dict]]:
+    out = {}
+    for name in names:
+        if name == "real":
+            files = sorted((REPO.parent / "shared" / "real").glob("*.jsonl"))
+            if files:
+                out["../shared/real"] = [r for f in files for _, r in read_records(f)]
+        else:
+            out[f"corpus {name}"] = read_split_records(REPO / "corpus")[name]
+    return out
+
+
+def trained_only(path):
+    nlp = load(path)
+    stage = nlp.get_pipe("kcnlp_entity_rules")
+    stage.override, stage.fill, stage.drop = (), (), ()
+    return nlp
+
+
+def underthesea_orgloc(records: list[dict]) -> dict[str, float]:
+    """Strict F1 of underthesea.ner's ORG and LOC spans against the gold ORG and LOC."""
+    from underthesea import ner
+
+    tp = {"ORG": 0, "LOC": 0}
+    n_pred, n_gold = dict(tp), dict(tp)
+    for rec in records:
+        text, pos, spans, cur = rec["text"], 0, [], None
+        for line in text.split("\n"):
+            for word, _, _, tag in (ner(line) if line.strip() else []):
+                start = text.find(word, pos)
+                if start < 0:
+                    continue
+                pos = start + len(word)
+                if tag.startswith("B-") or (tag.startswith("I-") and cur is None):
+                    cur = [start, pos, tag[2:]]
+                    spans.append(cur)
+                elif tag.startswith("I-") and cur is not None and cur[2] == tag[2:]:
+                    cur[1] = pos
+                else:
+                    cur = None
+            cur = None
+            pos = max(pos, text.find("\n", pos) + 1 if "\n" in text[pos:] else pos)
+        pred = {(s, e, lab) for s, e, lab in spans if lab in tp}
+        gold = {(e["start"], e["end"], e["label"]) for e in rec["entities"] if e["label"] in tp}
+        for lab in tp:
+            p = {x for x in pred if x[2] == lab}
+            g = {x for x in gold if x[2] == lab}
+            tp[lab] += len(p & g)
+            n_pred[lab] += len(p)
+            n_gold[lab] += len(g)
+    return {lab: (2 * tp[lab] / (n_pred[lab] + n_gold[lab]) if n_pred[lab] + n_gold[lab] else 0.0) for lab in tp}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=None, help="model directory (default: the bundled model)")
+    ap.add_argument("--data", default="test,real", help="comma-separated: test, dev, real")
+    args = ap.parse_args()
+    model = Path(args.model) if args.model else default_model_path()
+    systems = [("rules only", build_rule_pipeline)]
+    if model is not None:
+        systems += [("trained only", lambda: trained_only(model)), ("hybrid (shipped)", lambda: load(model))]
+    plain = [lab for lab in LABELS if lab != "ACTIVITY"]
+    head = ["data", "system", "entities F1", *plain, "ACTIVITY (lenient)", "values", "roles", "relations F1", "events exact F1", "s"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for data_name, records in gold_sets(args.data.split(",")).items():
+        for name, make in systems:
+            nlp = make()
+            t0 = time.time()
+            s, _, _ = evaluate(nlp, records)
+            pl = s["per_label"]
+            cells = [data_name, name, f"{s['entities']['f']:.3f}", *(f"{pl[lab]['f']:.3f}" for lab in plain),
+                     f"{s['activity_lenient']['f']:.3f}", f"{s['values']['accuracy']:.3f}", f"{s['roles']['accuracy']:.3f}",
+                     f"{s['relations']['f']:.3f}", f"{s['events_exact']['f']:.3f}", f"{time.time() - t0:.0f}"]
+            print("| " + " | ".join(cells) + " |", flush=True)
+        t0 = time.time()
+        u = underthesea_orgloc(records)
+        cells = [data_name, "underthesea.ner", ""] + [f"{u[lab]:.3f}" if lab in u else "" for lab in plain] + [""] * 5 + [f"{time.time() - t0:.0f}"]
+        print("| " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
