@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--corpus", default="corpus", help="folder with train.jsonl, dev.jsonl, test.jsonl")
     tr.add_argument("--output", required=True, help="model directory to write (replaced atomically)")
     tr.add_argument("--add", action="append", default=[], metavar="FILE.jsonl", help="more labelled documents for training (repeatable)")
+    tr.add_argument("--config", metavar="FILE.json", help="training settings: epochs, width, depth, dropout, batch_size")
     tr.add_argument("--seed", type=int, default=0)
-    tr.add_argument("--epochs", type=int, default=20)
+    tr.add_argument("--epochs", type=int, default=None, help="NER epochs (default 15; overrides --config)")
 
     ev = sub.add_parser("evaluate", help="score a model on gold SPEC records")
     ev.add_argument("--model", help="model directory (default: the bundled model)")
@@ -100,13 +101,14 @@ def _main(argv: list[str] | None) -> int:
 
         return run_extract(args)
     if args.command == "train":
-        from .train import train_model
+        from .train import read_config, train_model
 
-        train_model(args.corpus, args.output, seed=args.seed, epochs=args.epochs, extra=args.add)
+        config = read_config(args.config) if args.config else None
+        train_model(args.corpus, args.output, seed=args.seed, epochs=args.epochs, extra=args.add, config=config)
         return EXIT_OK
     if args.command == "evaluate":
-        from .evaluate import evaluate, render_markdown, write_report
         from .corpus.load import read_split_records
+        from .evaluate import evaluate, render_markdown, write_report
         from .pipeline import default_pipeline, load
 
         nlp = load(args.model) if args.model else default_pipeline()

@@ -1,6 +1,7 @@
 """Coded errors. Every message says what was wrong and what to do; codes stay stable.
 
 E0xx input text · E1xx records and corpus files · E2xx models · E3xx training and evaluation
+(E301 a corpus folder without train/dev splits · E302 a bad training config)
 
 Annotation-tool files (kcnlp.convert) reuse E104–E107 (not an object, unreadable, not JSON,
 not UTF-8) and add: E110 wrong top-level type (a Label Studio export is a list of tasks) ·

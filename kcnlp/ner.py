@@ -18,21 +18,21 @@ __all__ = ["add_ner", "train_ner", "record_examples"]
 WIDTH = 96
 
 
-def add_ner(nlp: Language, labels) -> None:
+def add_ner(nlp: Language, labels, width: int = WIDTH, depth: int = 4) -> None:
     """Add rule hints + tok2vec + ner to a blank kcnlp pipeline."""
     nlp.add_pipe("kcnlp_rule_hints")
     nlp.add_pipe("tok2vec", config={"model": {
         "@architectures": "spacy.Tok2Vec.v2",
-        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": WIDTH,
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
                   "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE", "LEMMA", "TAG"],
                   "rows": [5000, 1000, 2500, 500, 5000, 50], "include_static_vectors": False},
-        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": WIDTH, "depth": 4,
+        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
                    "window_size": 1, "maxout_pieces": 3},
     }})
     ner = nlp.add_pipe("ner", config={"model": {
         "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
         "hidden_width": 64, "maxout_pieces": 2, "use_upper": True, "nO": None,
-        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": WIDTH, "upstream": "tok2vec"},
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": width, "upstream": "tok2vec"},
     }})
     for label in labels:
         ner.add_label(label)
@@ -57,8 +57,9 @@ def record_examples(nlp: Language, records: list[dict], labels) -> list[Example]
     return examples
 
 
-def train_ner(nlp: Language, train: list[Example], epochs: int = 20, seed: int = 0,
-              dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None) -> dict:
+def train_ner(nlp: Language, train: list[Example], epochs: int = 15, seed: int = 0,
+              dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None,
+              dropout: float = 0.2, batch_size: int = 16) -> dict:
     """Train tok2vec + ner in place; with `dev_score`, keep the weights of the best epoch."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     fix_random_seed(seed)
@@ -70,8 +71,8 @@ def train_ner(nlp: Language, train: list[Example], epochs: int = 20, seed: int =
         t0 = time.time()
         rng.shuffle(train)
         losses: dict = {}
-        for batch in minibatch(train, size=16):
-            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        for batch in minibatch(train, size=batch_size):
+            nlp.update(batch, sgd=optimizer, drop=dropout, losses=losses)
         score = dev_score() if dev_score else None
         history.append({"epoch": epoch + 1, "loss": round(float(losses.get("ner", 0.0)), 2), "dev": None if score is None else round(float(score), 4)})
         log(f"  ner epoch {epoch + 1:>2}/{epochs}  loss {losses.get('ner', 0.0):9.1f}" +

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import unicodedata
 import warnings
-import threading
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -13,8 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import categories, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
-from . import __version__
+from . import __version__, categories, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
 from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
 from .schema import LABELS

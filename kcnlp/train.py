@@ -15,12 +15,49 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from .errors import KcnlpError
 from .schema import LABELS
 
-__all__ = ["train_model", "choose_entity_sources", "corpus_hash"]
+__all__ = ["train_model", "choose_entity_sources", "corpus_hash", "TrainConfig", "read_config"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Training settings; `kcnlp train --config FILE.json` reads any subset of these keys."""
+    epochs: int = 15          # NER passes over the train split; the best epoch on dev is kept
+    width: int = 96           # tok2vec width
+    depth: int = 4            # tok2vec convolution layers
+    dropout: float = 0.2
+    batch_size: int = 16      # paragraphs per NER update
+
+    def __post_init__(self):
+        for name in ("epochs", "width", "depth", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise KcnlpError("E302", f"training setting {name!r} must be a positive integer, not {value!r}")
+        if not isinstance(self.dropout, (int, float)) or not 0 <= self.dropout < 1:
+            raise KcnlpError("E302", f"training setting 'dropout' must be a number in [0, 1), not {self.dropout!r}")
+
+
+def read_config(path: str | Path) -> TrainConfig:
+    """A TrainConfig from a JSON object; unknown keys are an error, not ignored."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise KcnlpError("E302", f"{path}: cannot read the training config ({exc})") from None
+    if not isinstance(data, dict):
+        raise KcnlpError("E302", f"{path}: the training config must be a JSON object")
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise KcnlpError("E302", f"{path}: unknown training settings {unknown}; known: {sorted(known)}")
+    try:
+        return TrainConfig(**data)
+    except KcnlpError as exc:
+        raise KcnlpError("E302", f"{path}: {exc.message}") from None
 
 
 def _log(msg: str) -> None:
@@ -86,9 +123,11 @@ def choose_entity_sources(ner_ents, rule_ents, gold_ents) -> tuple[dict[str, str
     return sources, table
 
 
-def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: int = 20, extra: list[str] | None = None) -> dict:
+def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: int | None = None,
+                extra: list[str] | None = None, config: TrainConfig | None = None) -> dict:
     """Train on `corpus/train.jsonl` (+ `extra` JSONL files), tune on `dev.jsonl`, report
-    `test.jsonl`; write the model directory to `output` atomically. Returns meta."""
+    `test.jsonl`; write the model directory to `output` atomically. `epochs`, when given,
+    overrides `config.epochs`. Returns meta."""
     import numpy as np
     import sklearn
     import spacy
@@ -105,6 +144,9 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     from .rules import find_entities, repair_spans
     from .scoring import score_records
 
+    config = config or TrainConfig()
+    if epochs is not None:
+        config = replace(config, epochs=epochs)
     t_start = time.time()
     corpus = Path(corpus)
     splits = read_split_records(corpus)
@@ -123,7 +165,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
 
     # 1. NER
     nlp = build_tokenizer_only()
-    add_ner(nlp, LABELS)
+    add_ner(nlp, LABELS, width=config.width, depth=config.depth)
     examples = record_examples(nlp, train, LABELS)
     dev_docs_text = [r["text"] for r in dev]
     gold_dev = [[(e["start"], e["end"], e["label"]) for e in r["entities"]] for r in dev]
@@ -139,7 +181,8 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
         return 2 * tp / (n_p + n_g) if n_p + n_g else 0.0
 
     _log("1/4 entity recognizer")
-    ner_info = train_ner(nlp, examples, epochs=epochs, seed=seed, dev_score=dev_f1, log=_log)
+    ner_info = train_ner(nlp, examples, epochs=config.epochs, seed=seed, dev_score=dev_f1, log=_log,
+                         dropout=config.dropout, batch_size=config.batch_size)
 
     # 2. where each label's entities come from
     rule_nlp = build_tokenizer_only()
@@ -194,7 +237,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     if test:
         scores["test"] = score_records({r["id"]: r for r in test}, predict_records(nlp, test))
     meta = {
-        "name": Path(output).name, "kcnlp": __version__, "seed": seed, "epochs": epochs,
+        "name": Path(output).name, "kcnlp": __version__, "seed": seed, "epochs": config.epochs, "config": asdict(config),
         "versions": {"python": platform.python_version(), "spacy": spacy.__version__, "scikit-learn": sklearn.__version__,
                      "underthesea": getattr(underthesea, "__version__", "?"), "numpy": np.__version__},
         "corpus": {"path": str(corpus), "sha256": corpus_hash(files), "train_docs": len(train), "dev_docs": len(dev), "test_docs": len(test)},

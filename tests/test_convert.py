@@ -85,7 +85,8 @@ LS_TEXT = "Năm 2022, Sở Công Thương Nam Định hỗ trợ 2 lớp đào t
 
 def _ls_export():
     t = LS_TEXT
-    span = lambda s: (t.index(s), t.index(s) + len(s), s)
+    def span(s):
+        return (t.index(s), t.index(s) + len(s), s)
     good = [
         _region("a1", *span("Năm 2022"), "DATE"),
         _region("a2", *span("Sở Công Thương Nam Định"), "ORG"),
@@ -165,7 +166,8 @@ def test_labelstudio_nfd_text_is_mapped_to_nfc(tmp_path):
 
 def test_doccano_file_both_forms(tmp_path):
     text = "Năm 2021, tỉnh Nam Định tổ chức 3 lớp tập huấn với tổng kinh phí 1,2 tỷ đồng."
-    at = lambda s: (text.index(s), text.index(s) + len(s))
+    def at(s):
+        return (text.index(s), text.index(s) + len(s))
     lines = [
         {"id": 17, "text": text, "Comments": [], "entities": [
             {"id": 101, "label": "DATE", "start_offset": at("Năm 2021")[0], "end_offset": at("Năm 2021")[1]},
@@ -318,7 +320,8 @@ def test_tool_to_tool_keeps_entities_and_relations(tmp_path):
     report = convert(EXAMPLE, "labelstudio", tmp_path / "d.jsonl", "doccano")
     via, _ = read(tmp_path / "d.jsonl", "doccano")
     assert report.balanced and not report.skipped
-    strip = lambda r: ([(e["label"], e["text"], e.get("category"), e.get("role")) for e in r["entities"]], len(r["relations"]))
+    def strip(r):
+        return ([(e["label"], e["text"], e.get("category"), e.get("role")) for e in r["entities"]], len(r["relations"]))
     assert [strip(r) for r in via] == [strip(r) for r in direct]
 
 

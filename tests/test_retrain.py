@@ -25,7 +25,7 @@ def _record(i: int) -> dict:
     org = f"Xưởng {TRADES[i]} {NAMES[i]}"
     text = (f"Năm 202{i % 5}, {org} tại tỉnh Nghệ An được hỗ trợ {200 + 10 * i} triệu đồng từ kinh phí "
             f"khuyến công địa phương để ứng dụng máy móc thiết bị tiên tiến. {org} có {20 + i} lao động.")
-    spans = [(text.index(f"Năm 202"), text.index(f"Năm 202") + 8, "DATE"), (text.index(org), text.index(org) + len(org), "ORG"),
+    spans = [(text.index("Năm 202"), text.index("Năm 202") + 8, "DATE"), (text.index(org), text.index(org) + len(org), "ORG"),
              (text.index("Nghệ An"), text.index("Nghệ An") + 7, "LOC")]
     money = f"{200 + 10 * i} triệu đồng"
     spans.append((text.index(money), text.index(money) + len(money), "MONEY"))

@@ -13,7 +13,8 @@ from kcnlp.jsonl import write_records
 from kcnlp.linear import LinearClassifier
 from kcnlp.relations import train_relation_model
 from kcnlp.roles import train_role_model
-from kcnlp.train import choose_entity_sources, train_model
+from kcnlp.errors import KcnlpError
+from kcnlp.train import TrainConfig, choose_entity_sources, read_config, train_model
 
 TINY = Path(__file__).parent / "resources" / "tiny.kc"
 
@@ -129,3 +130,31 @@ def test_interrupted_training_keeps_the_old_model(tiny_corpus, tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         train_model(tiny_corpus, out, seed=0, epochs=1)
     assert (out / "meta.json").read_bytes() == before
+
+
+def test_config_file_sets_the_network_and_is_recorded(tiny_corpus, tmp_path):
+    cfg = tmp_path / "small.json"
+    cfg.write_text(json.dumps({"width": 32, "depth": 2, "epochs": 3, "batch_size": 8}), encoding="utf-8")
+    meta = train_model(tiny_corpus, tmp_path / "m", seed=0, epochs=1, config=read_config(cfg))
+    assert meta["config"] == {"epochs": 1, "width": 32, "depth": 2, "dropout": 0.2, "batch_size": 8}
+    assert len(meta["ner"]["history"]) == 1
+    assert "width = 32" in (tmp_path / "m" / "config.cfg").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("content, words", [
+    ('{"epoch": 3}', "unknown training settings ['epoch']"),
+    ('{"width": 0}', "'width' must be a positive integer"),
+    ('{"dropout": 1.5}', "'dropout' must be a number"),
+    ('[1, 2]', "must be a JSON object"),
+    ('{"epochs": ', "cannot read the training config"),
+])
+def test_bad_config_is_named(tmp_path, content, words):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(content, encoding="utf-8")
+    with pytest.raises(KcnlpError, match="E302") as info:
+        read_config(cfg)
+    assert words in str(info.value) and str(cfg) in str(info.value)
+
+
+def test_default_config_matches_the_documented_defaults():
+    assert TrainConfig() == TrainConfig(epochs=15, width=96, depth=4, dropout=0.2, batch_size=16)
