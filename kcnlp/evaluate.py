@@ -28,7 +28,10 @@ def evaluate(nlp, records: list[dict]) -> tuple[dict, list[dict], dict[str, dict
     scores = score_records(gold, pred, errors)
     for err in errors:
         text = gold[err["doc"]]["text"]
-        err["context"] = (text[max(0, err["start"] - 40):err["start"]] + "[" + text[err["start"]:err["end"]] + "]"
+        inside = text[err["start"]:err["end"]]
+        if len(inside) > 160:  # a relation whose head and tail are far apart
+            inside = inside[:70] + " … " + inside[-70:]
+        err["context"] = (text[max(0, err["start"] - 40):err["start"]] + "[" + inside + "]"
                           + text[err["end"]:err["end"] + 40]).replace("\n", " ")
     return scores, errors, pred
 
@@ -64,16 +67,33 @@ def render_markdown(scores: dict, errors: list[dict], n_errors: int = 20, title:
               f"money roles correct: {scores['roles']['accuracy']:.3f} of {scores['roles']['n']}.", ""]
     lines += _confusion(scores["category_confusion"], "ACTIVITY categories")
     lines += _confusion(scores["role_confusion"], "MONEY roles")
-    if errors and n_errors:
-        lines += [f"### First {min(n_errors, len(errors))} of {len(errors)} entity errors", "", "| doc | kind | label | in context |", "|---|---|---|---|"]
-        for e in errors[:n_errors]:
+    entity_errors = [e for e in errors if not e.get("relation")]
+    relation_errors = [e for e in errors if e.get("relation")]
+    if entity_errors and n_errors:
+        lines += [f"### First {min(n_errors, len(entity_errors))} of {len(entity_errors)} entity errors", "",
+                  "| doc | kind | label | in context |", "|---|---|---|---|"]
+        for e in entity_errors[:n_errors]:
             lines.append(f"| {e['doc']} | {e['kind']} | {e['label']} | {e['context'].replace('|', '/')} |")
+        lines.append("")
+    if relation_errors and n_errors:
+        lines += [f"### First {min(n_errors, len(relation_errors))} of {len(relation_errors)} relation errors", "",
+                  "| doc | kind | relation | activity → argument | in context |", "|---|---|---|---|---|"]
+        for e in relation_errors[:n_errors]:
+            pair = f"{e['head']} → {e['tail']}".replace("|", "/")
+            lines.append(f"| {e['doc']} | {e['kind']} | {e['label']} | {pair} | {e['context'].replace('|', '/')} |")
     return "\n".join(lines) + "\n"
+
+
+def _first_of_each_kind(errors: list[dict], n: int) -> list[dict]:
+    """The first n entity errors and the first n relation errors (all when n is 0)."""
+    if not n:
+        return errors
+    return [e for e in errors if not e.get("relation")][:n] + [e for e in errors if e.get("relation")][:n]
 
 
 def write_report(scores: dict, errors: list[dict], path: str | Path, n_errors: int = 20) -> None:
     path = Path(path)
     if path.suffix == ".json":
-        path.write_text(json.dumps({"scores": scores, "errors": errors[:n_errors] if n_errors else errors}, ensure_ascii=False, indent=2), encoding="utf-8")
+        path.write_text(json.dumps({"scores": scores, "errors": _first_of_each_kind(errors, n_errors)}, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         path.write_text(render_markdown(scores, errors, n_errors), encoding="utf-8")

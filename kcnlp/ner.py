@@ -9,11 +9,11 @@ import time
 from typing import Callable
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-__all__ = ["add_ner", "train_ner", "record_examples"]
+__all__ = ["add_ner", "train_ner", "record_examples", "entity_doc", "recognize", "finish_recognizer", "paragraph_ranges"]
 
 WIDTH = 96
 
@@ -90,9 +90,58 @@ def _hinted(nlp: Language, doc: Doc) -> Doc:
     return nlp.get_pipe("kcnlp_rule_hints")(doc) if "kcnlp_rule_hints" in nlp.pipe_names else doc
 
 
-def entity_doc(nlp: Language, text: str) -> Doc:
-    """Run only tokenizer, rule hints, tok2vec and ner."""
-    doc = _hinted(nlp, nlp.make_doc(text))
-    for name in ("tok2vec", "ner"):
-        doc = nlp.get_pipe(name)(doc)
+def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the paragraphs: the recognizer was trained on one paragraph at a time
+    (entities never cross a line break), so it reads one paragraph at a time too."""
+    ranges, start = [], 0
+    for i, token in enumerate(doc):
+        if token.is_space and "\n" in token.text:
+            if i > start:
+                ranges.append((start, i))
+            start = i + 1
+    if start < len(doc):
+        ranges.append((start, len(doc)))
+    return ranges
+
+
+def recognize(nlp: Language, doc: Doc, batch_size: int = 64) -> Doc:
+    """Set `doc.ents` from tok2vec + ner run on each paragraph of a hinted doc."""
+    tok2vec, ner = nlp.get_pipe("tok2vec"), nlp.get_pipe("ner")
+    ranges = paragraph_ranges(doc)
+    paragraphs = ner.pipe(tok2vec.pipe((doc[a:b].as_doc() for a, b in ranges), batch_size=batch_size), batch_size=batch_size)
+    ents = []
+    for (first, _), para in zip(ranges, paragraphs):
+        ents += [Span(doc, first + e.start, first + e.end, label=e.label_) for e in para.ents]
+    doc.ents = ents
     return doc
+
+
+class ParagraphRecognizer:
+    """Pipeline component standing in for the (disabled) tok2vec and ner: runs them paragraph
+    by paragraph, as in training."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+
+    def __call__(self, doc: Doc) -> Doc:
+        return recognize(self.nlp, doc)
+
+
+@Language.factory("kcnlp_paragraph_ner")
+def make_paragraph_recognizer(nlp: Language, name: str) -> ParagraphRecognizer:
+    return ParagraphRecognizer(nlp)
+
+
+def finish_recognizer(nlp: Language) -> None:
+    """After training: tok2vec and ner stay in the model but are disabled; the paragraph
+    recognizer runs them."""
+    if "kcnlp_paragraph_ner" not in nlp.component_names:
+        nlp.add_pipe("kcnlp_paragraph_ner", after="ner")
+    for name in ("tok2vec", "ner"):
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
+
+
+def entity_doc(nlp: Language, text: str) -> Doc:
+    """Run only tokenizer, rule hints and the recognizer (paragraph by paragraph)."""
+    return recognize(nlp, _hinted(nlp, nlp.make_doc(text)))

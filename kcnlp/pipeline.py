@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import __version__, categories, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
+from . import __version__, categories, ner, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
 from .document import Document, Entity, Relation
 from .errors import InputError, ModelError
 from .schema import LABELS

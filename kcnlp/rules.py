@@ -22,19 +22,21 @@ from .textview import TextView
 __all__ = ["find_entities", "EntityRules", "activity_category"]
 
 # --- numbers, money, quantities, dates ------------------------------------------------------
+# Patterns use [^\S\n] (whitespace but a line break) where they allow a space: no entity
+# crosses a paragraph, and a name at the end of a title must not swallow the next line.
 
 _NUM = r"\d+(?:[.,]\d+)*"
-_WNUM = r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)\s+)+"
+_WNUM = r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)[^\S\n]+)+"
 # "một học viên" is "a trainee", not a count: a spelled number in a QUANTITY needs more than "một"
-_WNUM_QUANTITY = r"(?!một\s+(?!trăm|nghìn|ngàn|triệu))(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)\s+)+"
-_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ|tr(?=\s*\.?\s*đ)|tr)"
+_WNUM_QUANTITY = r"(?!một[^\S\n]+(?!trăm|nghìn|ngàn|triệu))(?:(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|trăm|linh|lẻ)[^\S\n]+)+"
+_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ|tr(?=[^\S\n]*\.?[^\S\n]*đ)|tr)"
 _CUR = r"(?:đồng|VNĐ|VND|vnđ|đ)(?![\w])"
-_AMOUNT = rf"(?:{_NUM}\s*{_SCALE}(?:\s+{_NUM}\s*{_SCALE})*|{_WNUM}{_SCALE}|{_NUM})"
-_RANGE = rf"{_AMOUNT}(?:\s*(?:-|–|—|đến|tới)\s*{_AMOUNT})?"
+_AMOUNT = rf"(?:{_NUM}[^\S\n]*{_SCALE}(?:[^\S\n]+{_NUM}[^\S\n]*{_SCALE})*|{_WNUM}{_SCALE}|{_NUM})"
+_RANGE = rf"{_AMOUNT}(?:[^\S\n]*(?:-|–|—|đến|tới)[^\S\n]*{_AMOUNT})?"
 _RATE_WORD = (r"(?:học viên|lao động|người lao động|đề án|cơ sở|sản phẩm|hộ gia đình|gian hàng|doanh nghiệp|"
               r"chủ thể|hợp tác xã|thành viên|lớp học|dự án|[^\W\d_]+)")
-_RATE = rf"(?:\s*/\s*{_RATE_WORD}(?:\s*/\s*{_RATE_WORD})?)"
-MONEY_RE = re.compile(rf"(?<![\w.,]){_RANGE}\s*(?:tr\.đ|trđ|{_CUR}){_RATE}?", re.IGNORECASE)
+_RATE = rf"(?:[^\S\n]*/[^\S\n]*{_RATE_WORD}(?:[^\S\n]*/[^\S\n]*{_RATE_WORD})?)"
+MONEY_RE = re.compile(rf"(?<![\w.,]){_RANGE}[^\S\n]*(?:tr\.đ|trđ|{_CUR}){_RATE}?", re.IGNORECASE)
 
 _UNITS = sorted([
     "%", "m2", "m²", "m3", "ha", "km", "tấn", "kg", "lít",
@@ -53,20 +55,20 @@ _UNITS = sorted([
 ], key=len, reverse=True)
 _UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
 QUANTITY_RE = re.compile(
-    rf"(?<![\w.,/-]){_RANGE}\s*(?:{_SCALE}\s*)?{_UNIT}(?![\w²])|(?<![\w.,/])(?:{_WNUM_QUANTITY})(?:nghìn\s+|ngàn\s+|trăm\s+)?{_UNIT}(?![\w])",
+    rf"(?<![\w.,/-]){_RANGE}[^\S\n]*(?:{_SCALE}[^\S\n]*)?{_UNIT}(?![\w²])|(?<![\w.,/])(?:{_WNUM_QUANTITY})(?:nghìn[^\S\n]+|ngàn[^\S\n]+|trăm[^\S\n]+)?{_UNIT}(?![\w])",
     re.IGNORECASE,
 )
 
 _YEAR = r"(?:19|20)\d{2}"
 DATE_RE = re.compile(
     "|".join([
-        rf"(?:ngày\s+)?\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{_YEAR}",
-        rf"ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}",
-        rf"tháng\s+\d{{1,2}}\s*(?:/|năm)\s*{_YEAR}",
-        rf"quý\s+(?:I{{1,3}}|IV|[1-4])\s*(?:/|năm)\s*{_YEAR}",
-        rf"(?:giai đoạn|niên độ|thời kỳ|năm)\s+{_YEAR}\s*(?:-|–|—|đến)\s*(?:năm\s+)?{_YEAR}",
-        rf"(?:năm|niên độ)\s+{_YEAR}",
-        rf"{_YEAR}\s*(?:-|–|—)\s*{_YEAR}",
+        rf"(?:ngày[^\S\n]+)?\d{{1,2}}[^\S\n]*/[^\S\n]*\d{{1,2}}[^\S\n]*/[^\S\n]*{_YEAR}",
+        rf"ngày[^\S\n]+\d{{1,2}}[^\S\n]+tháng[^\S\n]+\d{{1,2}}[^\S\n]+năm[^\S\n]+{_YEAR}",
+        rf"tháng[^\S\n]+\d{{1,2}}[^\S\n]*(?:/|năm)[^\S\n]*{_YEAR}",
+        rf"quý[^\S\n]+(?:I{{1,3}}|IV|[1-4])[^\S\n]*(?:/|năm)[^\S\n]*{_YEAR}",
+        rf"(?:giai đoạn|niên độ|thời kỳ|năm)[^\S\n]+{_YEAR}[^\S\n]*(?:-|–|—|đến)[^\S\n]*(?:năm[^\S\n]+)?{_YEAR}",
+        rf"(?:năm|niên độ)[^\S\n]+{_YEAR}",
+        rf"{_YEAR}[^\S\n]*(?:-|–|—)[^\S\n]*{_YEAR}",
         rf"{_YEAR}-\d{{2}}(?:-\d{{2}})?",
         rf"{_YEAR}",
     ]),
@@ -80,12 +82,12 @@ _DATE_GUARD_AFTER = re.compile(r"^(?:/|[.,]\d|\d|-[A-ZĐ])")
 
 _ADMIN = r"(?:tỉnh|thành phố|TP\.?|huyện|thị xã|quận|xã|phường|thị trấn|vùng|khu vực)"
 _CAP_WORD = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][^\W\d_]*"
-_PLACE_NAME = rf"(?:{_CAP_WORD}|\d+)(?:\s+{_CAP_WORD}){{0,3}}"
+_PLACE_NAME = rf"(?:{_CAP_WORD}|\d+)(?:[^\S\n]+{_CAP_WORD}){{0,3}}"
 # "huyện Lương Sơn", "các huyện Lương Sơn, Kim Bôi và Yên Thuỷ": each name is a LOC
-ADMIN_LOC_RE = re.compile(rf"(?<![\w]){_ADMIN}\s+({_PLACE_NAME}(?:\s*,\s*{_PLACE_NAME})*(?:\s+và\s+{_PLACE_NAME})?)")
-_LIST_SPLIT = re.compile(r"\s*,\s*|\s+và\s+")
+ADMIN_LOC_RE = re.compile(rf"(?<![\w]){_ADMIN}[^\S\n]+({_PLACE_NAME}(?:[^\S\n]*,[^\S\n]*{_PLACE_NAME})*(?:[^\S\n]+và[^\S\n]+{_PLACE_NAME})?)")
+_LIST_SPLIT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+và[^\S\n]+")
 # "tại Hải Hậu", "ở Đại Từ": a capitalised name after a preposition of place
-PREP_LOC_RE = re.compile(rf"(?<![\w])(?:tại|ở)\s+({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})(?![\w])")
+PREP_LOC_RE = re.compile(rf"(?<![\w])(?:tại|ở)[^\S\n]+({_CAP_WORD}(?:[^\S\n]+{_CAP_WORD}){{0,2}})(?![\w])")
 
 
 @lru_cache(maxsize=1)
@@ -400,9 +402,12 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
     for span in spans:
         start, end = span.start, span.end
         if span.label_ in _WORD_BOUNDED:
-            while start < end and (not doc[start]._.word_start or doc[start].is_punct):
+            # underthesea often glues a name to its neighbour ("trình_Bộ", "Phước_cử"): a
+            # capitalised syllable at the edge is trusted over its word boundary
+            while start < end and ((not doc[start]._.word_start and not doc[start].text[:1].isupper()) or doc[start].is_punct):
                 start += 1
-            while end > start and ((end < n and not doc[end]._.word_start) or doc[end - 1].is_punct):
+            while end > start and ((end < n and not doc[end]._.word_start and not doc[end - 1].text[:1].isupper())
+                                   or doc[end - 1].is_punct):
                 end -= 1
         if span.label_ == "ORG" and end == span.end:
             end = _attached_place_end(doc, end)

@@ -87,7 +87,8 @@ def _events(rec: dict) -> dict[str, dict]:
 def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | None = None) -> dict:
     """Score predicted records against gold records, both keyed by document id. A gold
     document with no prediction counts as predicting nothing. When `errors` is a list,
-    every false positive and false negative is appended to it as a dict."""
+    every false positive and false negative is appended to it as a dict (entities first, then
+    relations, which carry `relation: True` and the head and tail texts)."""
     strict: dict[str, PRF] = defaultdict(PRF)
     activity = PRF()
     rel: dict[str, PRF] = defaultdict(PRF)
@@ -130,12 +131,16 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
         for r in p.get("relations", []):
             rel[r["label"]].pred += 1
             h, t = pid.get(r["head"]), pid.get(r["tail"])
-            if not h or not t or r["head"] not in amap:
-                continue
-            key = (amap[r["head"]], entity_key(t), r["label"])
+            key = (amap[r["head"]], entity_key(t), r["label"]) if h and t and r["head"] in amap else None
             if key in gold_rels:
                 gold_rels.discard(key)
                 rel[r["label"]].tp += 1
+            elif errors is not None and h and t:
+                errors.append(_relation_error(did, "FP", r["label"], h, t))
+        if errors is not None:
+            for head, tail_key, label in sorted(gold_rels):
+                tail = next(e for e in g["entities"] if entity_key(e) == tail_key)
+                errors.append(_relation_error(did, "FN", label, gid[head], tail))
         g_events, p_events = _events(g), _events(p)
         events.gold += len(g_events)
         events.pred += len(p_events)
@@ -165,6 +170,12 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
         "role_confusion": {f"{g}→{p}": n for (g, p), n in sorted(role_conf.items(), key=str)},
         "documents": len(gold),
     }
+
+
+def _relation_error(did: str, kind: str, label: str, head: dict, tail: dict) -> dict:
+    """A missed (FN) or spurious (FP) relation; start/end cover head and tail for the context."""
+    return {"doc": did, "kind": kind, "label": label, "relation": True, "head": head["text"], "tail": tail["text"],
+            "start": min(head["start"], tail["start"]), "end": max(head["end"], tail["end"])}
 
 
 def _errors(did, g, p, gk, pk, amap) -> list[dict]:

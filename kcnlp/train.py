@@ -137,7 +137,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     from .categories import train_category_model
     from .corpus.load import read_split_records
     from .evaluate import predict_records
-    from .ner import add_ner, entity_doc, record_examples, train_ner
+    from .ner import add_ner, entity_doc, finish_recognizer, record_examples, train_ner
     from .pipeline import add_stages, build_tokenizer_only
     from .relations import train_relation_model
     from .roles import train_role_model
@@ -183,6 +183,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     _log("1/4 entity recognizer")
     ner_info = train_ner(nlp, examples, epochs=config.epochs, seed=seed, dev_score=dev_f1, log=_log,
                          dropout=config.dropout, batch_size=config.batch_size)
+    finish_recognizer(nlp)
 
     # 2. where each label's entities come from
     rule_nlp = build_tokenizer_only()

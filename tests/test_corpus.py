@@ -58,6 +58,21 @@ def test_splits_are_stable_and_stratified():
 def test_stats_table_lists_minimums():
     table = format_stats(corpus_stats(CORPUS))
     assert "| documents |" in table and "ACTIVITY INTERNATIONAL" in table and "relation PLACE" in table
+    # the corpus meets every minimum of issue #3, surface forms of GENRE.md included
+    assert "✗" not in table, [line for line in table.splitlines() if "✗" in line]
+
+
+def test_surface_form_patterns_match_what_they_name():
+    from kcnlp.corpus.stats import _SURFACE_RE
+
+    examples = {"number: dot grouping (2.760)": "2.760 triệu", "number: decimal comma (3,37)": "3,37 tỷ",
+                "number: English decimal point (4.9)": "4.9 tỷ", "number: English comma grouping (1,200)": "1,200 học viên",
+                "money: two scales (1 tỷ 200 triệu)": "1 tỷ 200 triệu đồng", "money: tr / tr.đ": "50 tr.đ",
+                "noise: old-style tone marks (hoà, thuỷ)": "Hoà Bình", "count with lượt": "892 lượt cán bộ"}
+    for name, text in examples.items():
+        assert _SURFACE_RE[name].search(text), name
+    assert not _SURFACE_RE["number: English decimal point (4.9)"].search("2.760")
+    assert not _SURFACE_RE["number: dot grouping (2.760)"].search("4.9")
 
 
 MARKUP_ERRORS = [

@@ -94,5 +94,10 @@ def test_errors_are_listed(real_records):
     pred = {r["id"]: _perturbed(r, 3) for r in real_records}
     errors = []
     s = score_records(gold, pred, errors)
-    fn = sum(1 for e in errors if e["kind"] == "FN")
+    fn = sum(1 for e in errors if e["kind"] == "FN" and not e.get("relation"))
     assert fn == s["entities"]["gold"] - s["entities"]["tp"]
+    rel_fn = [e for e in errors if e["kind"] == "FN" and e.get("relation")]
+    rel_fp = [e for e in errors if e["kind"] == "FP" and e.get("relation")]
+    assert len(rel_fn) == s["relations"]["gold"] - s["relations"]["tp"] > 0
+    assert len(rel_fp) == s["relations"]["pred"] - s["relations"]["tp"]
+    assert all(e["label"] in ("FUNDING", "OUTPUT", "PARTICIPANT", "TIME", "PLACE") and e["head"] and e["tail"] for e in rel_fn)

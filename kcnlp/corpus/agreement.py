@@ -46,7 +46,7 @@ def agreement(first: list[str | Path], second: list[str | Path]) -> dict:
 
 def format_agreement(result: dict) -> str:
     s = result["scores"]
-    lines = [f"documents annotated twice: {result['documents']}",
+    lines = [f"documents annotated twice: {result['documents']}", "",
              "| figure | P | R | F1 |", "|---|---|---|---|"]
 
     def row(name, prf):

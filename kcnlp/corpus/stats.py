@@ -1,22 +1,65 @@
 """Corpus statistics: the table in corpus/README.md, with the minimums of issue #3."""
 from __future__ import annotations
 
+import re
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
 from ..jsonl import read_records
 from ..schema import CATEGORIES, RELATION_TAILS, ROLES
 from .validate import jsonl_files
 
-__all__ = ["corpus_stats", "format_stats", "MINIMUMS"]
+__all__ = ["corpus_stats", "format_stats", "MINIMUMS", "SURFACE_FORMS"]
 
 #: what the corpus must reach (issue #3)
 MINIMUMS = {"documents": 200, "provinces": 40, "category": 40, "role": 30, "relation": 100, "distractors": 20}
 
 
+_N = r"(?<![\w.,])"  # a number starts here, not inside another one
+#: the number forms, spellings and page noise of ../shared/GENRE.md, each to appear at least once
+SURFACE_FORMS = {
+    "number: dot grouping (2.760)": rf"{_N}\d{{1,3}}(?:\.\d{{3}})+(?![\d.,])",
+    "number: grouping and decimal comma (20.253,331)": rf"{_N}\d{{1,3}}(?:\.\d{{3}})+,\d+",
+    "number: decimal comma (3,37)": rf"{_N}\d+,\d{{1,2}}(?!\d)",
+    "number: English decimal point (4.9)": rf"{_N}\d+\.\d(?!\d)",
+    "number: English comma grouping (1,200)": rf"{_N}\d{{1,3}},\d{{3}}(?![\d,])",
+    "number: leading zero (04 đề án)": rf"{_N}0\d\s+\w",
+    "number: in words (hai tỷ đồng)": r"(?i)\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:nghìn|ngàn|triệu|tỷ|tỉ)\b",
+    "money: two scales (1 tỷ 200 triệu)": r"\d\s*(?:tỷ|tỉ)\s+\d+\s*triệu",
+    "money: đ": r"\d\s*đ(?!\w)",
+    "money: VNĐ / VND": r"\d\s*(?:VNĐ|VND)\b",
+    "money: tr / tr.đ": r"\d\s*tr(?:\.đ|đ)?(?!\w)",
+    "money: tỉ": r"\d\s*tỉ\b",
+    "money: ngàn": r"\d\s*ngàn\b",
+    "range (3 - 5, từ 2 đến 3)": r"\d\s*(?:-|–|đến)\s*\d",
+    "rate (/tháng, /người/tháng)": r"\d\s*\w*\s*/\s*(?:người|tháng|năm|ngày|ha|tấn|kg|m2)",
+    "qualifier (trên, hơn, gần, khoảng, ước, xấp xỉ, tối đa)": r"(?i)\b(?:trên|hơn|gần|khoảng|ước tính|ước|xấp xỉ|tối đa)\s+\d",
+    "count with lượt": r"\d\s+lượt\b",
+    "noise: non-breaking space": "\u00a0",
+    "noise: double space": r"\S  +\S",
+    "noise: caption (Ảnh: …)": r"(?i)\bảnh\s*:",
+    "noise: byline / Nguồn / Sưu tầm": r"(?i)(?:nguồn|sưu tầm|theo)\s*:",
+    "noise: old-style tone marks (hoà, thuỷ)": r"(?:oà|oá|oả|oã|oạ|uỷ|uý|uỳ|uỹ|uỵ|oè|oé|oẻ|oẽ|oẹ)(?!\w)",
+    "noise: no space after punctuation": r"\w[,.;:](?=[^\W\d_])",
+}
+_SURFACE_RE = {name: re.compile(rx) for name, rx in SURFACE_FORMS.items()}
+
+
+def _place_kinds() -> dict[str, str]:
+    kinds = {}
+    for line in resources.files("kcnlp.data").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, kind = line.split("\t")[:2]
+            kinds[name] = kind
+    return kinds
+
+
 def corpus_stats(path: str | Path) -> dict:
     s: dict = {"files": {}, "kinds": Counter(), "labels": Counter(), "categories": Counter(), "roles": Counter(),
-               "relations": Counter(), "provinces": set(), "lengths": [], "paragraphs": []}
+               "relations": Counter(), "provinces": set(), "lengths": [], "paragraphs": [], "surface": Counter(),
+               "old_names": set(), "post_merger_docs": 0, "post_merger_provinces": set()}
+    place_kinds = _place_kinds()
     for f in jsonl_files(path):
         n_docs = 0
         for _, rec in read_records(f):
@@ -25,6 +68,13 @@ def corpus_stats(path: str | Path) -> dict:
             s["kinds"][meta.get("kind", "?")] += 1
             if meta.get("province"):
                 s["provinces"].add(meta["province"])
+                if place_kinds.get(meta["province"]) == "province63":
+                    s["old_names"].add(meta["province"])
+                if str(meta.get("date", "")) >= "2025-07":
+                    s["post_merger_docs"] += 1
+                    s["post_merger_provinces"].add(meta["province"])
+            for name, rx in _SURFACE_RE.items():
+                s["surface"][name] += len(rx.findall(rec["text"]))
             s["lengths"].append(len(rec["text"]))
             s["paragraphs"].append(sum(1 for p in rec["text"].split("\n") if p.strip()))
             for e in rec["entities"]:
@@ -50,6 +100,8 @@ def format_stats(s: dict) -> str:
     for name, n in s["files"].items():
         lines.append(f"| · {name} | {n} | |")
     lines.append(f"| provinces (meta) | {len(s['provinces'])} | {mark(len(s['provinces']), MINIMUMS['provinces'])} |")
+    lines.append(f"| · provinces abolished by the 2025 merger (pre-2025 names) | {len(s['old_names'])} | {mark(len(s['old_names']), 1)} |")
+    lines.append(f"| · documents dated July 2025 or later (post-merger names), in provinces | {s['post_merger_docs']}, {len(s['post_merger_provinces'])} | {mark(s['post_merger_docs'], 1)} |")
     lines.append(f"| distractor documents | {s['kinds'].get('distractor', 0)} | {mark(s['kinds'].get('distractor', 0), MINIMUMS['distractors'])} |")
     for kind, n in sorted(s["kinds"].items()):
         lines.append(f"| kind {kind} | {n} | |")
@@ -67,4 +119,7 @@ def format_stats(s: dict) -> str:
     for rel in RELATION_TAILS:
         n = s["relations"].get(rel, 0)
         lines.append(f"| relation {rel} | {n} | {mark(n, MINIMUMS['relation'])} |")
+    for name in SURFACE_FORMS:
+        n = s["surface"].get(name, 0)
+        lines.append(f"| {name} | {n} | {mark(n, 1)} |")
     return "\n".join(lines)
