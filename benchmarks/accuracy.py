@@ -88,12 +88,17 @@ def underthesea_orgloc(records: list[dict]) -> dict[str, float]:
     return {lab: (f1(tp, lab), f1(overlap, lab)) for lab in tp}
 
 
-def main() -> None:
+def model_and_data() -> tuple[Path | None, dict[str, list[dict]]]:
+    """The --model and --data options of the accuracy benchmarks."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None, help="model directory (default: the bundled model)")
     ap.add_argument("--data", default="test,real", help="comma-separated: test, dev, real")
     args = ap.parse_args()
-    model = Path(args.model) if args.model else default_model_path()
+    return (Path(args.model) if args.model else default_model_path()), gold_sets(args.data.split(","))
+
+
+def main() -> None:
+    model, data = model_and_data()
     systems = [("rules only", build_rule_pipeline)]
     if model is not None:
         systems += [("trained only", lambda: trained_only(model)), ("hybrid (shipped)", lambda: load(model))]
@@ -101,7 +106,7 @@ def main() -> None:
     head = ["data", "system", "entities F1", *plain, "ACTIVITY (lenient)", "values", "roles", "relations F1", "events exact F1", "s"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
-    for data_name, records in gold_sets(args.data.split(",")).items():
+    for data_name, records in data.items():
         for name, make in systems:
             nlp = make()
             t0 = time.time()

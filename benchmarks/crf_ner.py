@@ -12,7 +12,6 @@ shipped model on its own (no rule spans, no span repair) and the shipped hybrid.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -22,12 +21,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from accuracy import gold_sets  # noqa: E402
+from accuracy import model_and_data  # noqa: E402
 
 from kcnlp import extract  # noqa: E402
 from kcnlp.corpus.load import read_split_records  # noqa: E402
 from kcnlp.ner import entity_doc  # noqa: E402
-from kcnlp.pipeline import build_tokenizer_only, default_model_path, load  # noqa: E402
+from kcnlp.pipeline import build_tokenizer_only, load  # noqa: E402
 from kcnlp.schema import LABELS  # noqa: E402
 from kcnlp.scoring import score_records  # noqa: E402
 
@@ -127,11 +126,7 @@ def row(name: str, data: str, records: list[dict], predict) -> str:
 def main() -> None:
     import pycrfsuite
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default=None, help="model directory (default: the bundled model)")
-    ap.add_argument("--data", default="test,real", help="comma-separated: test, dev, real")
-    args = ap.parse_args()
-    model = Path(args.model) if args.model else default_model_path()
+    model, data = model_and_data()
     plain = build_tokenizer_only()
     plain.add_pipe("kcnlp_rule_hints")
     train = read_split_records(REPO / "corpus")["train"]
@@ -166,7 +161,7 @@ def main() -> None:
         head = ["data", "system", "entities F1", "strict F1", *LABELS, "s"]
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
-        for data_name, records in gold_sets(args.data.split(",")).items():
+        for data_name, records in data.items():
             for name, predict in systems:
                 print(row(name, data_name, records, predict), flush=True)
 

@@ -8,12 +8,11 @@ import pytest
 import kcnlp
 from kcnlp.categories import train_category_model
 from kcnlp.corpus.markup import compile_file
-from kcnlp.errors import ModelError
+from kcnlp.errors import KcnlpError, ModelError
 from kcnlp.jsonl import write_records
 from kcnlp.linear import LinearClassifier
 from kcnlp.relations import train_relation_model
 from kcnlp.roles import train_role_model
-from kcnlp.errors import KcnlpError
 from kcnlp.train import TrainConfig, choose_entity_sources, read_config, train_model
 
 TINY = Path(__file__).parent / "resources" / "tiny.kc"
