@@ -1,6 +1,7 @@
 """The trained entity recognizer: spaCy's transition-based NER over a CNN tok2vec that
 embeds each syllable's norm, prefix, suffix and shape, underthesea's word (`LEMMA`) and what
-the rules make of it (`TAG`, set by the `kcnlp_rule_hints` component just before)."""
+the rules make of it (`TAG`, set by the `kcnlp_rule_hints` component just before). It is
+trained on paragraphs and, through the `kcnlp_paragraph_ner` component, run on paragraphs."""
 from __future__ import annotations
 
 import random
