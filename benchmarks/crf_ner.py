@@ -150,9 +150,8 @@ def main() -> None:
         if model is not None:
             nlp = load(model)
 
-            def spacy_ner(text):
-                return [e for off, doc in paragraphs(plain, text, False)
-                        for e in ({"start": off + s.start_char, "end": off + s.end_char, "label": s.label_} for s in entity_doc(nlp, doc.text).ents)]
+            def spacy_ner(text):  # entity_doc reads paragraph by paragraph, as the pipeline does
+                return [{"start": s.start_char, "end": s.end_char, "label": s.label_} for s in entity_doc(nlp, text).ents]
 
             def hybrid(text):
                 return [{"start": e.start, "end": e.end, "label": e.label} for e in extract(text, nlp=nlp).entities]

@@ -146,7 +146,14 @@ def _clause_of(text: str, pos: int) -> tuple[int, int]:
     return lo, min(ends) if ends else len(text)
 
 
-def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int], rule_links=frozenset()) -> dict[str, float]:
+def _clause_activities(text: str, ents, j: int) -> tuple[int, int, list[int]]:
+    """The ";"-clause of argument `j` and the activities that start inside it."""
+    lo, hi = _clause_of(text, ents[j][0])
+    return lo, hi, [k for k, x in enumerate(ents) if x[2] == "ACTIVITY" and lo <= x[0] < hi]
+
+
+def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int], rule_links: set,
+                  clause: tuple[int, int, list[int]]) -> dict[str, float]:
     from .tokenizer import normalize_syllable
 
     a_s, a_e, _, a_f = ents[a]
@@ -171,8 +178,8 @@ def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]
         f"rule_link={label}|{(a, j) in rule_links}": 1.0,
     }
     # an argument whose own ";"-clause holds another activity belongs to that one
-    c_lo, c_hi = _clause_of(text, j_s)
-    own = any(x[2] == "ACTIVITY" and c_lo <= x[0] < c_hi for k, x in enumerate(ents) if k != a)
+    c_lo, c_hi, clause_acts = clause
+    own = any(k != a for k in clause_acts)
     f[f"clause={label}|{'same' if c_lo <= a_s < c_hi else 'other'}|{own}"] = 1.0
     if label == "MONEY":
         f[f"role={j_f.get('role')}|{cat == 'GENERAL'}"] = 1.0
@@ -195,7 +202,8 @@ def _features_for(text, ents):
         by_arg.setdefault(j, []).append(a)
     # what the proximity rules would link is one feature among the others
     rule_links = {(a, j) for a, j, _ in link_rules(text, ents)}
-    return pairs, [pair_features(text, ents, a, j, by_arg[j], rule_links) for a, j in pairs]
+    clauses = {j: _clause_activities(text, ents, j) for j in by_arg}  # once per argument, not per pair
+    return pairs, [pair_features(text, ents, a, j, by_arg[j], rule_links, clauses[j]) for a, j in pairs]
 
 
 def _record_ents(rec: dict) -> list[tuple[int, int, str, dict]]:

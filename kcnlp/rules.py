@@ -19,7 +19,7 @@ from .schema import LABELS
 from .spanattrs import span_attrs
 from .textview import TextView
 
-__all__ = ["find_entities", "EntityRules", "activity_category"]
+__all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans", "place_kinds"]
 
 # --- numbers, money, quantities, dates ------------------------------------------------------
 # Patterns use [^\S\n] (whitespace but a line break) where they allow a space: no entity
@@ -91,12 +91,19 @@ PREP_LOC_RE = re.compile(rf"(?<![\w])(?:tại|ở)[^\S\n]+({_CAP_WORD}(?:[^\S\n]
 
 
 @lru_cache(maxsize=1)
-def _places() -> tuple[re.Pattern, frozenset]:
-    names = []
+def place_kinds() -> dict[str, str]:
+    """The LOC gazetteer `kcnlp/data/places.tsv`: name → kind (province63, both, region, country, variant)."""
+    kinds = {}
     for line in resources.files("kcnlp.data").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            names.append(line.split("\t")[0])
-    names.sort(key=len, reverse=True)
+            name, kind = line.split("\t")[:2]
+            kinds[name] = kind
+    return kinds
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern, frozenset]:
+    names = sorted(place_kinds(), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
     return pattern, frozenset(names)
 
@@ -422,13 +429,15 @@ def _attached_place_end(doc: Doc, end: int) -> int:
     """End of "tỉnh Vĩnh Phúc" (admin word + capitalised name) right after token `end`, or `end`."""
     for head in _ADMIN_HEADS:
         k = end + len(head)
-        if k < len(doc) and tuple(t.norm_ for t in doc[end:k]) == head and doc[k].text[:1].isupper() and doc[k]._.word_start:
+        if k >= len(doc) or tuple(t.norm_ for t in doc[end:k]) != head:
+            continue
+        if not doc[k].text[:1].isupper():
+            return k  # "Trung tâm Khuyến công tỉnh": designated by its province
+        if doc[k]._.word_start:
             k += 1
             while k < len(doc) and k - end < 7 and doc[k].text[:1].isupper() and not doc[k]._.word_start:
                 k += 1  # the rest of an underthesea word ("Vĩnh Phúc")
             return k
-        if k < len(doc) and tuple(t.norm_ for t in doc[end:k]) == head and not doc[k].text[:1].isupper():
-            return k  # "Trung tâm Khuyến công tỉnh": designated by its province
     return end
 
 

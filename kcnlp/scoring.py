@@ -139,8 +139,7 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
                 errors.append(_relation_error(did, "FP", r["label"], h, t))
         if errors is not None:
             for head, tail_key, label in sorted(gold_rels):
-                tail = next(e for e in g["entities"] if entity_key(e) == tail_key)
-                errors.append(_relation_error(did, "FN", label, gid[head], tail))
+                errors.append(_relation_error(did, "FN", label, gid[head], gk[tail_key]))
         g_events, p_events = _events(g), _events(p)
         events.gold += len(g_events)
         events.pred += len(p_events)

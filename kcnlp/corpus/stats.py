@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 
 from ..jsonl import read_records
+from ..rules import place_kinds
 from ..schema import CATEGORIES, RELATION_TAILS, ROLES
 from .validate import jsonl_files
 
@@ -46,20 +46,11 @@ SURFACE_FORMS = {
 _SURFACE_RE = {name: re.compile(rx) for name, rx in SURFACE_FORMS.items()}
 
 
-def _place_kinds() -> dict[str, str]:
-    kinds = {}
-    for line in resources.files("kcnlp.data").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, kind = line.split("\t")[:2]
-            kinds[name] = kind
-    return kinds
-
-
 def corpus_stats(path: str | Path) -> dict:
     s: dict = {"files": {}, "kinds": Counter(), "labels": Counter(), "categories": Counter(), "roles": Counter(),
                "relations": Counter(), "provinces": set(), "lengths": [], "paragraphs": [], "surface": Counter(),
                "old_names": set(), "post_merger_docs": 0, "post_merger_provinces": set()}
-    place_kinds = _place_kinds()
+    kinds = place_kinds()
     for f in jsonl_files(path):
         n_docs = 0
         for _, rec in read_records(f):
@@ -68,7 +59,7 @@ def corpus_stats(path: str | Path) -> dict:
             s["kinds"][meta.get("kind", "?")] += 1
             if meta.get("province"):
                 s["provinces"].add(meta["province"])
-                if place_kinds.get(meta["province"]) == "province63":
+                if kinds.get(meta["province"]) == "province63":
                     s["old_names"].add(meta["province"])
                 if str(meta.get("date", "")) >= "2025-07":
                     s["post_merger_docs"] += 1
