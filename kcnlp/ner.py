@@ -16,11 +16,8 @@ from spacy.util import fix_random_seed, minibatch
 
 __all__ = ["add_ner", "train_ner", "record_examples", "entity_doc", "recognize", "finish_recognizer", "paragraph_ranges"]
 
-WIDTH = 96
-
-
-def add_ner(nlp: Language, labels, width: int = WIDTH, depth: int = 4) -> None:
-    """Add rule hints + tok2vec + ner to a blank kcnlp pipeline."""
+def add_ner(nlp: Language, labels, *, width: int, depth: int) -> None:
+    """Add rule hints + tok2vec + ner to a blank kcnlp pipeline (sizes from `kcnlp.train.TrainConfig`)."""
     nlp.add_pipe("kcnlp_rule_hints")
     nlp.add_pipe("tok2vec", config={"model": {
         "@architectures": "spacy.Tok2Vec.v2",
@@ -58,10 +55,10 @@ def record_examples(nlp: Language, records: list[dict], labels) -> list[Example]
     return examples
 
 
-def train_ner(nlp: Language, train: list[Example], epochs: int = 15, seed: int = 0,
-              dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None,
-              dropout: float = 0.2, batch_size: int = 16) -> dict:
-    """Train tok2vec + ner in place; with `dev_score`, keep the weights of the best epoch."""
+def train_ner(nlp: Language, train: list[Example], *, epochs: int, dropout: float, batch_size: int, seed: int = 0,
+              dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None) -> dict:
+    """Train tok2vec + ner in place (settings from `kcnlp.train.TrainConfig`); with
+    `dev_score`, keep the weights of the best epoch."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     fix_random_seed(seed)
     rng = random.Random(seed)

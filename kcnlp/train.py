@@ -238,7 +238,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     if test:
         scores["test"] = score_records({r["id"]: r for r in test}, predict_records(nlp, test))
     meta = {
-        "name": Path(output).name, "kcnlp": __version__, "seed": seed, "epochs": config.epochs, "config": asdict(config),
+        "name": Path(output).name, "kcnlp": __version__, "seed": seed, "config": asdict(config),
         "versions": {"python": platform.python_version(), "spacy": spacy.__version__, "scikit-learn": sklearn.__version__,
                      "underthesea": getattr(underthesea, "__version__", "?"), "numpy": np.__version__},
         "corpus": {"path": str(corpus), "sha256": corpus_hash(files), "train_docs": len(train), "dev_docs": len(dev), "test_docs": len(test)},
