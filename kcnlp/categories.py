@@ -2,6 +2,7 @@
 with the rule lexicon's guess as one of its features; the lexicon alone when no model."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from spacy.language import Language
@@ -34,7 +35,22 @@ def category_features(text: str, start: int, end: int) -> Features:
     f.update({f"l={w}": 0.5 for w in left})
     f.update({f"r={w}": 0.5 for w in right})
     f[f"len={min(len(words), 8)}"] = 1.0
+    served = _served_category(text, start)
+    if served:
+        f[f"serves={served}"] = 1.0
     return f
+
+
+# "nâng cao năng lực quản lý … thông qua tổ chức 7 lớp [đào tạo]": the means takes the
+# category of the activity it serves (GUIDELINES §8), so that category is a feature.
+_MEANS = re.compile(r"(?:qua việc|thông qua(?: việc)?|bằng việc|bằng cách)\s[^;.:\n]*$", re.IGNORECASE)
+
+
+def _served_category(text: str, start: int) -> str | None:
+    lo = max(text.rfind(c, 0, start) for c in ";.:\n") + 1
+    clause = text[lo:start]
+    m = _MEANS.search(clause)
+    return activity_category(clause[:m.start()]) if m else None
 
 
 def train_category_model(records: list[dict], seed: int = 0) -> LinearClassifier:

@@ -29,10 +29,18 @@ CONTINUATIONS = ("trong đó", "qua đó", "cụ thể", "đồng thời", "kế
 _SENT_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[^\s\d.,;:)\]]|\d+[.)]?\s)|\n+")
 
 
+def _ends_in_item_number(sentence: str) -> bool:
+    """A "1." opening a list item, alone or after a colon ("Các nội dung chính: 1. Tập huấn …"),
+    ends no sentence."""
+    return re.fullmatch(r"\s*\d{1,2}\.", sentence) is not None or re.search(r":\s*\d{1,2}\.$", sentence[-12:]) is not None
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences: split at . ! ? … before a new word, and at newlines."""
     out, start = [], 0
     for m in _SENT_END.finditer(text):
+        if "\n" not in m.group(0) and _ends_in_item_number(text[start:m.start()]):
+            continue
         if m.start() > start:
             out.append((start, m.start()))
         start = m.end()
@@ -108,27 +116,70 @@ def make_relation_rules(nlp: Language, name: str) -> RelationRules:
 # --- the trained relation classifier --------------------------------------------------------
 
 
+_LIST_MARK = re.compile(r"[^\S\n]*(?:([-–+•*])|(\d{1,2})[.)]|([a-zđ])[.)])\s")
+_INLINE_LIST = re.compile(r":\s*(?:\d{1,2}[.)]|[-–+•*])\s")  # "Các nội dung chính: 1. …"
+
+
+def list_headers(text: str, sents: list[tuple[int, int]]) -> list[list[int]]:
+    """For each sentence, the sentences whose list it is an item of.
+
+    A sentence ending in ":" ("Trung tâm … thực hiện các đề án sau trong năm 2023:"), or
+    opening an inline list ("Các nội dung chính: 1. …"), heads the items after it: inline
+    "2. …" sentences, lines opening with a list mark ("-", "+", "a)"), and the first unmarked
+    paragraph right after it; an unmarked paragraph after that ends the list. A marked item
+    ending in ":" heads a sub-list, which ends at the next item with its own mark."""
+    out: list[list[int]] = []
+    stack: list[tuple[int, str]] = []  # (header sentence, the mark of the item that opened it)
+    for i, (s, e) in enumerate(sents):
+        m = _LIST_MARK.match(text, s)
+        mark = "" if m is None else (m.group(1) or ("1" if m.group(2) else "a"))
+        new_paragraph = s == 0 or "\n" in text[max(0, s - 3):s]
+        if stack and new_paragraph and not mark and stack[-1][0] != i - 1:
+            stack = []
+        while mark and stack and stack[-1][1] == mark:
+            stack.pop()  # a sibling of the item that opened the sub-list
+        out.append([h for h, _ in stack])
+        sentence = text[s:e].rstrip()
+        if sentence.endswith(":") or _INLINE_LIST.search(sentence):
+            stack = stack + [(i, mark)] if mark else [(i, "")]
+    return out
+
+
 def candidate_pairs(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int]]:
-    """(activity, argument) index pairs the classifier judges: the same sentence, or the
-    argument in a continuation sentence with no activity right after the activity's.
-    Gold pairs outside these are counted as missed by `train_relation_model`."""
+    """(activity, argument) index pairs the classifier judges (see `_candidates`)."""
+    return [(a, j) for a, j, _ in _candidates(text, ents)]
+
+
+def _candidates(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int, str]]:
+    """(activity, argument, how) triples, `how` saying why the pair is judged: the same sentence; the
+    argument in a continuation sentence with no activity right after the activity's; the
+    argument in the header of the list the activity's sentence is an item of (GUIDELINES §7:
+    listed activities share the header's money, date and implementing ORG). Gold pairs
+    outside these are counted as missed by `train_relation_model`."""
     sents = sentence_bounds(text)
     starts = [s for s, _ in sents]
     sent_of = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
-    acts_in = {}
+    acts_in: dict[int, list[int]] = {}
     for i, (_, _, label, _) in enumerate(ents):
         if label == "ACTIVITY":
             acts_in.setdefault(sent_of[i], []).append(i)
+    items_of: dict[int, list[int]] = {}  # header sentence -> the item sentences under it
+    for sid, headers in enumerate(list_headers(text, sents)):
+        for h in headers:
+            items_of.setdefault(h, []).append(sid)
     pairs = []
     for j, (s, e, label, _) in enumerate(ents):
         if label not in _LABEL_OF_TAIL:
             continue
         sid = sent_of[j]
         for a in acts_in.get(sid, []):
-            pairs.append((a, j))
+            pairs.append((a, j, "sentence"))
         if sid > 0 and sid not in acts_in and _continues(text, sents[sid]):
             for a in acts_in.get(sid - 1, []):
-                pairs.append((a, j))
+                pairs.append((a, j, "continuation"))
+        for item in items_of.get(sid, []):
+            for a in acts_in.get(item, []):
+                pairs.append((a, j, "list header"))
     return pairs
 
 
@@ -137,6 +188,9 @@ def _bucket(n: int, edges=(0, 1, 2, 4, 8, 16, 32, 64)) -> str:
         if n <= edge:
             return str(edge)
     return "more"
+
+
+_MEANS_BETWEEN = re.compile(r"\b(?:qua việc|thông qua|bằng việc|bằng cách)\b", re.IGNORECASE)
 
 
 def _clause_of(text: str, pos: int) -> tuple[int, int]:
@@ -153,7 +207,7 @@ def _clause_activities(text: str, ents, j: int) -> tuple[int, int, list[int]]:
 
 
 def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int], rule_links: set,
-                  clause: tuple[int, int, list[int]]) -> dict[str, float]:
+                  clause: tuple[int, int, list[int]], how: str = "sentence") -> dict[str, float]:
     from .tokenizer import normalize_syllable
 
     a_s, a_e, _, a_f = ents[a]
@@ -175,7 +229,7 @@ def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]
         f"semi={label}|{between.count(';') > 0}": 1.0, f"colon={label}|{':' in between}": 1.0,
         f"newline={chr(10) in between}": 1.0,
         f"semis={label}|{_bucket(between.count(';'), (0, 1, 2))}": 1.0,
-        f"rule_link={label}|{(a, j) in rule_links}": 1.0,
+        f"rule_link={label}|{(a, j) in rule_links}": 1.0, f"how={label}|{how}": 1.0,
     }
     # an argument whose own ";"-clause holds another activity belongs to that one
     c_lo, c_hi, clause_acts = clause
@@ -183,6 +237,9 @@ def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]
     f[f"clause={label}|{'same' if c_lo <= a_s < c_hi else 'other'}|{own}"] = 1.0
     if label == "MONEY":
         f[f"role={j_f.get('role')}|{cat == 'GENERAL'}"] = 1.0
+    if not before and _MEANS_BETWEEN.search(between):
+        # "A … thông qua tổ chức 7 lớp B …": the means' figures are A's too (GUIDELINES §8)
+        f[f"means={label}|{_bucket(acts_between, (0, 1, 2))}"] = 1.0
     if len(words) <= 6:
         for w in words:
             f[f"bw={label}|{w}"] = 1.0
@@ -196,14 +253,15 @@ def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]
 
 
 def _features_for(text, ents):
-    pairs = candidate_pairs(text, ents)
+    triples = _candidates(text, ents)
     by_arg: dict[int, list[int]] = {}
-    for a, j in pairs:
+    for a, j, _ in triples:
         by_arg.setdefault(j, []).append(a)
     # what the proximity rules would link is one feature among the others
     rule_links = {(a, j) for a, j, _ in link_rules(text, ents)}
     clauses = {j: _clause_activities(text, ents, j) for j in by_arg}  # once per argument, not per pair
-    return pairs, [pair_features(text, ents, a, j, by_arg[j], rule_links, clauses[j]) for a, j in pairs]
+    return ([(a, j) for a, j, _ in triples],
+            [pair_features(text, ents, a, j, by_arg[j], rule_links, clauses[j], how) for a, j, how in triples])
 
 
 def _record_ents(rec: dict) -> list[tuple[int, int, str, dict]]:

@@ -161,6 +161,9 @@ def _org_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         words, head = matched
         start, j = i, i + len(words)
+        if head == "Tổ chức" and _starts_activity(doc[j:j + 8].text):
+            i = j  # Đề án “Tổ chức Hội chợ …”: the verb "organise", not an organisation
+            continue
         if head in _ORG_SINGLE:
             spans.append((start, j))
             i = j
@@ -252,6 +255,10 @@ _ACT_STOP = {"cho", "nhằm", "với", "để", "tại", "của", "được", "�
 _FUNDING_SOURCE_BEFORE = re.compile(r"(?:kinh phí|nguồn|vốn|ngân sách|\d+)\s*$", re.IGNORECASE)
 
 
+def _starts_activity(phrase: str) -> bool:
+    return any(pattern.match(phrase) for pattern, _, _ in _ACTIVITY_RE)
+
+
 def activity_category(phrase: str) -> str | None:
     """The category of a phrase by the lexicon, or None."""
     for pattern, cat, _ in _ACTIVITY_RE:
@@ -287,7 +294,7 @@ def _extend_object(doc: Doc, span: Span, limit: int = 10) -> Span:
     last = end
     while end < len(doc) and end - span.end < limit:
         tok = doc[end]
-        if tok.is_space or tok.is_punct or tok.like_num or tok.norm_ in _ACT_STOP:
+        if tok.is_space or tok.is_punct or tok.like_num or (tok._.word_start and tok.norm_ in _ACT_STOP):
             break
         end += 1
         last = end
@@ -374,8 +381,7 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
                     end = min(end, other.start)
                 else:
                     end = start  # overlaps the phrase itself
-        while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct or doc[end - 1].norm_ in _ACT_STOP | _TRAILING):
-            end -= 1
+        end = trim_trailing_words(doc, start, end, _ACT_STOP | _TRAILING)
         if end > start:
             act = Span(doc, start, end, label="ACTIVITY")
             span_attrs(act)["category"] = cat
@@ -384,6 +390,22 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
 
 
 _TRAILING = {"vùng", "khu", "vực", "tỉnh", "huyện", "thành", "phố", "ở", "tại"}
+
+
+def trim_trailing_words(doc: Doc, start: int, end: int, words) -> int:
+    """`end` moved back over trailing spaces, punctuation and whole underthesea words made only
+    of `words` ("cho", "nhằm", "thành phố"), never into a word ("tạo" of "đào tạo" stays)."""
+    while end > start:
+        if doc[end - 1].is_space or doc[end - 1].is_punct:
+            end -= 1
+            continue
+        first = end - 1
+        while first > start and not doc[first]._.word_start:
+            first -= 1
+        if not all(t.norm_ in words for t in doc[first:end]):
+            break
+        end = first
+    return end
 
 
 # When spans overlap the longer wins; on a tie this order decides.
@@ -418,11 +440,50 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
                 end -= 1
         if span.label_ == "ORG" and end == span.end:
             end = _attached_place_end(doc, end)
+        if span.label_ == "ACTIVITY":
+            end = trim_trailing_words(doc, start, end, _ACT_STOP)  # "… nhằm", "… cho": SPEC ends before them
+        if span.label_ == "ORG" and _bare_head_without_alias(doc, start, end):
+            continue
         if end > start:
             out.append(span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_))
     orgs = filter_spans([s for s in out if s.label_ == "ORG"])
     return sorted(orgs + [s for s in out if s.label_ != "ORG" and not any(o.start < s.end and s.start < o.end for o in orgs)],
                   key=lambda s: s.start)
+
+
+_GENERIC_HEADS = frozenset(h for h in _ORG_HEADS if h not in _STANDALONE)
+_ALIAS_OPENING = re.compile(r"(?:\(|\(?(?:gọi tắt là|sau đây gọi là|sau đây gọi tắt là|gọi là)\s*)$")
+
+
+def _bare_head_without_alias(doc: Doc, start: int, end: int) -> bool:
+    """"Trung tâm", "Sở", "Công ty" alone, with no earlier "(Trung tâm)" or "(gọi tắt là
+    Trung tâm)" making it an alias: SPEC §2 says a bare generic head is no ORG."""
+    head = doc[start:end].text
+    if head not in _GENERIC_HEADS:
+        return False
+    before = doc[:start].text
+    if _ALIAS_OPENING.search(before[-40:]):
+        return False  # this mention is the alias being defined
+    return re.search(rf"\((?:[^()]{{0,40}}\s)?{re.escape(head)}\)", before) is None
+
+
+def _join_touching_activities(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Two ACTIVITY spans with nothing but a space between them ("đầu tư đổi mới" + "dây
+    chuyền …") are one phrase cut in two by the recognizer: they become one span."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev is not None and prev.label_ == span.label_ == "ACTIVITY" and _only_spaces_between(doc, prev.end, span.start):
+            out[-1] = Span(doc, prev.start, span.end, label="ACTIVITY")
+            span_attrs(out[-1]).update(span_attrs(prev))
+        else:
+            out.append(span)
+    return out
+
+
+def _only_spaces_between(doc: Doc, end: int, start: int) -> bool:
+    gap = doc[end:start]
+    return (bool(doc[end - 1].whitespace_) or len(gap) > 0) and all(t.is_space and "\n" not in t.text for t in gap)
 
 
 def _attached_place_end(doc: Doc, end: int) -> int:
@@ -464,7 +525,7 @@ class EntityRules:
         kept = [e for e in trained if not any(s.start < e.end and e.start < s.end for s in strong)]
         merged = strong + kept
         merged += [s for s in weak if not any(s.start < e.end and e.start < s.end for e in merged)]
-        doc.ents = sorted(merged, key=lambda s: s.start)
+        doc.ents = _join_touching_activities(doc, merged)
         return doc
 
 

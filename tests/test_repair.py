@@ -54,3 +54,59 @@ def test_no_entity_crosses_a_paragraph_in_the_rules_pipeline():
     text = "Hỗ trợ máy sấy cho HTX Quyết Thắng ở Đồng Xoài\nCông ty TNHH Minh Long nhận 300 triệu đồng\nTại Hà Nội"
     doc = build_rule_pipeline()(text)
     assert doc.ents and all("\n" not in e.text for e in doc.ents)
+
+
+def test_recognizer_activity_ends_before_a_goal_word():
+    # SPEC §2: an ACTIVITY ends before "nhằm …", "cho …"
+    assert _repaired("Hỗ trợ đổi mới thiết bị dệt nhằm tăng năng suất.", "đổi mới thiết bị dệt nhằm", "ACTIVITY") == \
+        [("đổi mới thiết bị dệt", "ACTIVITY")]
+
+
+def test_rule_activity_is_not_cut_inside_a_word():
+    # "tạo" (as in "tạo ra") is a stop word, but here it is the second syllable of "đào tạo"
+    ents = [(s.text, s.label_) for s in find_entities(nlp("Trung tâm mở lớp đào tạo cho 30 học viên."))]
+    assert ("đào tạo", "ACTIVITY") in ents
+
+
+def test_bare_head_is_an_org_only_as_a_defined_alias():
+    no_alias = "Thời gian tới, Trung tâm sẽ tăng cường tuyên truyền."
+    assert _repaired(no_alias, "Trung tâm", "ORG") == []
+    defined = "Trung tâm Khuyến công Hà Nam (gọi tắt là Trung tâm) mở lớp. Năm sau, Trung tâm sẽ mở thêm."
+    doc = nlp(defined)
+    later = defined.rindex("Trung tâm")
+    kept = repair_spans(doc, [doc.char_span(later, later + 9, label="ORG")])
+    assert [(s.start_char, s.text) for s in kept] == [(later, "Trung tâm")]
+    first = defined.index("Trung tâm)")  # the definition itself
+    assert [s.text for s in repair_spans(doc, [doc.char_span(first, first + 9, label="ORG")])] == ["Trung tâm"]
+
+
+def test_activity_fragments_touching_at_a_space_become_one_span():
+    from kcnlp.rules import EntityRules
+
+    text = "Trung tâm hỗ trợ đầu tư thay mới lò sấy chè phục vụ chế biến.\nđầu tư\nlò sấy"
+    doc = nlp(text)
+    first, second = _span(doc, "đầu tư thay mới", "ACTIVITY"), _span(doc, "lò sấy chè", "ACTIVITY")
+    own_line, next_line = [doc.char_span(m, m + len(t), label="ACTIVITY") for m, t in
+                           ((text.rindex("đầu tư"), "đầu tư"), (text.rindex("lò sấy"), "lò sấy"))]
+    doc.ents = [first, second, own_line, next_line]
+    ents = [e.text for e in EntityRules(override=(), fill=())(doc).ents]
+    # joined across a space, never across a line break
+    assert ents == ["đầu tư thay mới lò sấy chè", "đầu tư", "lò sấy"]
+
+
+def test_means_of_an_activity_has_the_served_category_as_a_feature():
+    from kcnlp.categories import category_features
+
+    text = "Hỗ trợ nâng cao năng lực quản lý cho các HTX thông qua tổ chức 4 lớp đào tạo cho 120 học viên."
+    start = text.index("đào tạo")
+    assert category_features(text, start, start + 7).get("serves=MANAGEMENT") == 1.0
+    plain = "Trung tâm tổ chức 4 lớp đào tạo cho 120 học viên."
+    start = plain.index("đào tạo")
+    assert not any(k.startswith("serves=") for k in category_features(plain, start, start + 7))
+
+
+def test_organise_before_an_activity_is_no_organisation():
+    ents = [(s.text, s.label_) for s in find_entities(nlp("Đề án “Tổ chức Hội chợ Công Thương tỉnh Vĩnh Long năm 2026”."))]
+    assert ("Hội chợ Công Thương", "ACTIVITY") in ents and not any(label == "ORG" for _, label in ents)
+    ents = [(s.text, s.label_) for s in find_entities(nlp("Tổ chức Phát triển Công nghiệp Liên hợp quốc tài trợ."))]
+    assert ("Tổ chức Phát triển Công nghiệp Liên hợp quốc", "ORG") in ents
