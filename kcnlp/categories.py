@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .linear import Features, LinearClassifier, ModelStage
-from .rules import activity_category
+from .rules import MEANS_WORDS, activity_category
 from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
 
@@ -43,7 +43,7 @@ def category_features(text: str, start: int, end: int) -> Features:
 
 # "nâng cao năng lực quản lý … thông qua tổ chức 7 lớp [đào tạo]": the means takes the
 # category of the activity it serves (GUIDELINES §8), so that category is a feature.
-_MEANS = re.compile(r"(?:qua việc|thông qua(?: việc)?|bằng việc|bằng cách)\s[^;.:\n]*$", re.IGNORECASE)
+_MEANS = re.compile(rf"(?:{MEANS_WORDS})\s[^;.:\n]*$", re.IGNORECASE)
 
 
 def _served_category(text: str, start: int) -> str | None:

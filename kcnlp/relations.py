@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .linear import LinearClassifier, ModelStage
+from .rules import MEANS_WORDS
 from .schema import RELATION_TAILS
 from .spanattrs import span_attrs
 
@@ -190,7 +191,7 @@ def _bucket(n: int, edges=(0, 1, 2, 4, 8, 16, 32, 64)) -> str:
     return "more"
 
 
-_MEANS_BETWEEN = re.compile(r"\b(?:qua việc|thông qua|bằng việc|bằng cách)\b", re.IGNORECASE)
+_MEANS_BETWEEN = re.compile(rf"\b(?:{MEANS_WORDS})\b", re.IGNORECASE)
 
 
 def _clause_of(text: str, pos: int) -> tuple[int, int]:

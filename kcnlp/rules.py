@@ -255,6 +255,11 @@ _ACT_STOP = {"cho", "nhằm", "với", "để", "tại", "của", "được", "�
 _FUNDING_SOURCE_BEFORE = re.compile(r"(?:kinh phí|nguồn|vốn|ngân sách|\d+)\s*$", re.IGNORECASE)
 
 
+# Words that introduce the means of an activity: "nâng cao năng lực quản lý … thông qua tổ chức
+# 4 lớp tập huấn" (GUIDELINES §8); used by the category and relation classifiers.
+MEANS_WORDS = r"qua việc|thông qua(?: việc)?|bằng việc|bằng cách"
+
+
 def _starts_activity(phrase: str) -> bool:
     return any(pattern.match(phrase) for pattern, _, _ in _ACTIVITY_RE)
 
@@ -381,7 +386,7 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
                     end = min(end, other.start)
                 else:
                     end = start  # overlaps the phrase itself
-        end = trim_trailing_words(doc, start, end, _ACT_STOP | _TRAILING)
+        end = _trim_trailing_words(doc, start, end, _ACT_STOP | _TRAILING)
         if end > start:
             act = Span(doc, start, end, label="ACTIVITY")
             span_attrs(act)["category"] = cat
@@ -392,7 +397,7 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
 _TRAILING = {"vùng", "khu", "vực", "tỉnh", "huyện", "thành", "phố", "ở", "tại"}
 
 
-def trim_trailing_words(doc: Doc, start: int, end: int, words) -> int:
+def _trim_trailing_words(doc: Doc, start: int, end: int, words) -> int:
     """`end` moved back over trailing spaces, punctuation and whole underthesea words made only
     of `words` ("cho", "nhằm", "thành phố"), never into a word ("tạo" of "đào tạo" stays)."""
     while end > start:
@@ -441,7 +446,7 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
         if span.label_ == "ORG" and end == span.end:
             end = _attached_place_end(doc, end)
         if span.label_ == "ACTIVITY":
-            end = trim_trailing_words(doc, start, end, _ACT_STOP)  # "… nhằm", "… cho": SPEC ends before them
+            end = _trim_trailing_words(doc, start, end, _ACT_STOP)  # "… nhằm", "… cho": SPEC ends before them
         if span.label_ == "ORG" and _bare_head_without_alias(doc, start, end):
             continue
         if end > start:
