@@ -50,9 +50,10 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def link_rules(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int, str]]:
-    """Relations over `ents` = [(start, end, label, fields)], as (head, tail, label) index triples."""
-    sents = sentence_bounds(text)
+def link_rules(text: str, ents: list[tuple[int, int, str, dict]], sents=None) -> list[tuple[int, int, str]]:
+    """Relations over `ents` = [(start, end, label, fields)], as (head, tail, label) index triples
+    (`sents`: the text's `sentence_bounds`, when the caller has them already)."""
+    sents = sentence_bounds(text) if sents is None else sents
     starts = [s for s, _ in sents]
     ent_sent = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
     acts_by_sent: dict[int, list[int]] = {}
@@ -146,18 +147,13 @@ def list_headers(text: str, sents: list[tuple[int, int]]) -> list[list[int]]:
     return out
 
 
-def candidate_pairs(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int]]:
-    """(activity, argument) index pairs the classifier judges (see `_candidates`)."""
-    return [(a, j) for a, j, _ in _candidates(text, ents)]
-
-
-def _candidates(text: str, ents: list[tuple[int, int, str, dict]]) -> list[tuple[int, int, str]]:
-    """(activity, argument, how) triples, `how` saying why the pair is judged: the same sentence; the
+def candidate_pairs(text: str, ents: list[tuple[int, int, str, dict]], sents=None) -> list[tuple[int, int, str]]:
+    """(activity, argument, how) triples the classifier judges, `how` saying why: the same sentence; the
     argument in a continuation sentence with no activity right after the activity's; the
     argument in the header of the list the activity's sentence is an item of (GUIDELINES §7:
     listed activities share the header's money, date and implementing ORG). Gold pairs
     outside these are counted as missed by `train_relation_model`."""
-    sents = sentence_bounds(text)
+    sents = sentence_bounds(text) if sents is None else sents
     starts = [s for s, _ in sents]
     sent_of = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
     acts_in: dict[int, list[int]] = {}
@@ -254,12 +250,13 @@ def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int]
 
 
 def _features_for(text, ents):
-    triples = _candidates(text, ents)
+    sents = sentence_bounds(text)  # once, for the candidates and the rule links
+    triples = candidate_pairs(text, ents, sents)
     by_arg: dict[int, list[int]] = {}
     for a, j, _ in triples:
         by_arg.setdefault(j, []).append(a)
     # what the proximity rules would link is one feature among the others
-    rule_links = {(a, j) for a, j, _ in link_rules(text, ents)}
+    rule_links = {(a, j) for a, j, _ in link_rules(text, ents, sents)}
     clauses = {j: _clause_activities(text, ents, j) for j in by_arg}  # once per argument, not per pair
     return ([(a, j) for a, j, _ in triples],
             [pair_features(text, ents, a, j, by_arg[j], rule_links, clauses[j], how) for a, j, how in triples])

@@ -386,7 +386,7 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
                     end = min(end, other.start)
                 else:
                     end = start  # overlaps the phrase itself
-        end = _trim_trailing_words(doc, start, end, _ACT_STOP | _TRAILING)
+        end = _trim_trailing_words(doc, start, end, _ACT_END_WORDS)
         if end > start:
             act = Span(doc, start, end, label="ACTIVITY")
             span_attrs(act)["category"] = cat
@@ -395,6 +395,7 @@ def _place_activities(doc: Doc, acts, others: list[Span]) -> list[Span]:
 
 
 _TRAILING = {"vùng", "khu", "vực", "tỉnh", "huyện", "thành", "phố", "ở", "tại"}
+_ACT_END_WORDS = frozenset(_ACT_STOP | _TRAILING)
 
 
 def _trim_trailing_words(doc: Doc, start: int, end: int, words) -> int:

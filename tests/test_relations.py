@@ -1,5 +1,10 @@
 """Relation candidates and the features the relation classifier sees."""
-from kcnlp.relations import _clause_activities, _features_for, candidate_pairs
+from kcnlp.relations import _clause_activities, _features_for
+from kcnlp.relations import candidate_pairs as _triples
+
+
+def candidate_pairs(text, ents):
+    return [(a, j) for a, j, _ in _triples(text, ents)]
 
 
 def _ents(text, spans):
