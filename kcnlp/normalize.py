@@ -205,6 +205,7 @@ def _unit_after(text: str, tokens: list[str], used: int) -> str:
 _ROMAN_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DATE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"), "dmy"),
+    (re.compile(r"(\d{1,2})\s+tháng\s+(đầu\s+|cuối\s+)?năm\s+(\d{4})"), "months"),
     (re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"), "dmy"),
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), "ymd"),
     (re.compile(r"quý\s+(i{1,3}|iv|[1-4])\s*(?:/|năm|-)\s*(\d{4})"), "quarter"),
@@ -231,6 +232,11 @@ def parse_date(text: str) -> Parsed:
                 start = end = _iso(y, mo, d)
             elif kind == "ymd":
                 start = end = _iso(int(g[0]), int(g[1]), int(g[2]))
+            elif kind == "months":  # "6 tháng đầu năm 2019", "9 tháng năm 2013", "6 tháng cuối năm"
+                n, y = int(g[0]), int(g[2])
+                if not 1 <= n <= 12:
+                    return _fail(f"{n} months is not part of a year")
+                start, end = (_iso(y, 13 - n), _iso(y, 12)) if g[1] and g[1].startswith("cuối") else (_iso(y, 1), _iso(y, n))
             elif kind == "quarter":
                 q, y = _ROMAN_QUARTER[g[0]], int(g[1])
                 start, end = _iso(y, 3 * q - 2), _iso(y, 3 * q)

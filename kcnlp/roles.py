@@ -61,7 +61,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # An earlier amount ends the words that introduce this one.
 _AMOUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:tỷ|tỉ|triệu|tr|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd|tr\.đ)(?![\w])", re.IGNORECASE)
 # A price per unit of goods ("145 nghìn đồng/kg") is other money.
-_PRICE_PER = re.compile(r"/(?:kg|tấn|tạ|lít|sảnphẩm|chiếc|cái|bộ|m2|m3|m|hộp|chai|gói)(?![\w])")
+_PRICE_PER = re.compile(r"\s*/\s*(?:kg|tấn|tạ|lít|sản\s+phẩm|chiếc|cái|bộ|m2|m3|m|hộp|chai|gói)(?![\w])", re.IGNORECASE)
 _ITEM_MARK = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][)]|\(\d{1,2}\))\s", re.IGNORECASE)
 
 
@@ -146,7 +146,7 @@ def role_cue(text: str, start: int, end: int, window: int = 110) -> str | None:
     suffix = text[end:end + 12].lower().replace(" ", "")
     if "/người" in suffix or "/tháng" in suffix:
         return "income"
-    if _PRICE_PER.match(suffix):
+    if _PRICE_PER.match(text, end):
         return "other"
     return None
 

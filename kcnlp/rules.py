@@ -63,6 +63,8 @@ _YEAR = r"(?:19|20)\d{2}"
 DATE_RE = re.compile(
     "|".join([
         rf"(?:ngày[^\S\n]+)?\d{{1,2}}[^\S\n]*/[^\S\n]*\d{{1,2}}[^\S\n]*/[^\S\n]*{_YEAR}",
+        rf"(?:ngày[^\S\n]+)?\d{{1,2}}-\d{{1,2}}-{_YEAR}",
+        rf"\d{{1,2}}[^\S\n]+tháng[^\S\n]+(?:đầu[^\S\n]+|cuối[^\S\n]+)?năm[^\S\n]+{_YEAR}",
         rf"ngày[^\S\n]+\d{{1,2}}[^\S\n]+tháng[^\S\n]+\d{{1,2}}[^\S\n]+năm[^\S\n]+{_YEAR}",
         rf"tháng[^\S\n]+\d{{1,2}}[^\S\n]*(?:/|năm)[^\S\n]*{_YEAR}",
         rf"quý[^\S\n]+(?:I{{1,3}}|IV|[1-4])[^\S\n]*(?:/|năm)[^\S\n]*{_YEAR}",
@@ -71,6 +73,8 @@ DATE_RE = re.compile(
         rf"{_YEAR}[^\S\n]*(?:-|–|—)[^\S\n]*{_YEAR}",
         rf"{_YEAR}-\d{{2}}(?:-\d{{2}})?",
         rf"{_YEAR}",
+        # a month alone ("đến hết tháng 6"); its year comes from the document (values.py)
+        r"(?<=[^\d\s][^\S\n])tháng[^\S\n]+(?:1[0-2]|0?[1-9])(?![\d/\w])(?![^\S\n]*(?:năm|/|-)[^\S\n]*\d)",
     ]),
     re.IGNORECASE,
 )

@@ -6,6 +6,7 @@ raises on an unreadable number.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from spacy.language import Language
@@ -15,7 +16,7 @@ from .normalize import parse_date, parse_money, parse_quantity, qualifier_before
 from .roles import money_role
 from .spanattrs import span_attrs
 
-__all__ = ["entity_fields", "Values"]
+__all__ = ["entity_fields", "Values", "month_alone", "month_years"]
 
 _EMPTY = {
     "MONEY": {"value": None, "value_max": None, "unit": "VND", "qualifier": None, "per": None},
@@ -55,11 +56,38 @@ class Values:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        dates = []
         for ent in doc.ents:
             if ent.label_ in _EMPTY:
                 attrs = span_attrs(ent)
                 attrs["fields"] = entity_fields(text, ent.start_char, ent.end_char, ent.label_, attrs.get("role"))
+                if ent.label_ == "DATE":
+                    dates.append((ent, attrs["fields"]))
+        month_years(dates)
         return doc
+
+
+_MONTH_ALONE = re.compile(r"tháng\s+(\d{1,2})$", re.IGNORECASE)
+
+
+def month_alone(surface: str) -> int | None:
+    """The month of a DATE written without its year ("tháng 6" → 6), else None."""
+    m = _MONTH_ALONE.match(unicodedata.normalize("NFC", surface.strip()))
+    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 12 else None
+
+
+def month_years(dates: list[tuple[object, dict]]) -> None:
+    """A month written without its year ("đến hết tháng 6") takes the year of the nearest dated
+    DATE before it in the document, else after it; with none, it keeps its `value_error`."""
+    years = [(i, f["date_start"][:4]) for i, (_, f) in enumerate(dates) if f.get("date_start")]
+    for i, (ent, fields) in enumerate(dates):
+        month = month_alone(ent.text)
+        if fields.get("date_start") or month is None or not years:
+            continue
+        before = [y for j, y in years if j < i]
+        iso = f"{before[-1] if before else years[0][1]}-{month:02d}"
+        fields.update(date_start=iso, date_end=iso)
+        fields.pop("value_error", None)
 
 
 @Language.factory("kcnlp_values")

@@ -143,7 +143,9 @@ DATES = [
     ("quý IV năm 2024", "2024-10", "2024-12"), ("quý 1/2025", "2025-01", "2025-03"),
     ("năm 2021-2025", "2021", "2025"), ("từ năm 2012 đến năm 2022", "2012", "2022"),
     ("niên độ 2023", "2023", "2023"), ("06/2023", "2023-06", "2023-06"), ("Năm 2019", "2019", "2019"),
-    ("ngày 1.3.2024", "2024-03-01", "2024-03-01"),
+    ("ngày 1.3.2024", "2024-03-01", "2024-03-01"), ("24-11-2022", "2022-11-24", "2022-11-24"),
+    ("6 tháng đầu năm 2019", "2019-01", "2019-06"), ("9 tháng năm 2013", "2013-01", "2013-09"),
+    ("6 tháng cuối năm 2020", "2020-07", "2020-12"),
 ]
 
 
@@ -154,7 +156,8 @@ def test_parse_date(text, start, end):
     assert parsed.fields == {"date_start": start, "date_end": end}
 
 
-@pytest.mark.parametrize("text", ["10 năm qua", "ngày 31/2/2023", "tháng 13/2023", "năm 2030 - 2020", "hàng năm"])
+@pytest.mark.parametrize("text", ["10 năm qua", "ngày 31/2/2023", "tháng 13/2023", "năm 2030 - 2020", "hàng năm", "tháng 6",
+                                  "14 tháng năm 2020"])
 def test_parse_date_unreadable_gives_reason(text):
     parsed = parse_date(text)
     assert not parsed.ok and parsed.reason

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..normalize import parse_date, parse_money, parse_quantity, qualifier_before
+from ..values import month_alone
 from ..schema import CATEGORIES, LABELS, QUALIFIERS, RELATION_TAILS, ROLES
 
 __all__ = ["Problem", "compile_file", "compile_text", "main", "KINDS"]
@@ -208,6 +209,9 @@ def _entity(text, start, end, surface, label, attr_text, check_values):
         elif check_values:
             parsed = parse_date(surface)
             got = (parsed.fields.get("date_start"), parsed.fields.get("date_end"))
+            month = month_alone(surface)  # its year comes from the document
+            if month is not None and ent["date_start"] == ent["date_end"] and ent["date_start"][4:] == f"-{month:02d}":
+                got = (ent["date_start"], ent["date_end"])
             if got != (ent["date_start"], ent["date_end"]):
                 probs.append(f"normalizer reads {got if parsed.ok else parsed.reason}, markup says {(ent['date_start'], ent['date_end'])}")
     return ent, ref, rels, probs

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import KcnlpError
 from ..jsonl import read_records
 from ..schema import CATEGORIES, LABELS, QUALIFIERS, RELATION_TAILS, ROLES
-from ..values import entity_fields
+from ..values import entity_fields, month_alone
 
 __all__ = ["record_problems", "value_disagreements", "validate_paths", "Report", "jsonl_files"]
 
@@ -123,9 +123,12 @@ def value_disagreements(rec: dict) -> list[str]:
         if not keys or not isinstance(e.get("start"), int):
             continue
         derived = entity_fields(text, e["start"], e["end"], e["label"], role=e.get("role"))
+        month = month_alone(e.get("text", "")) if e["label"] == "DATE" else None
         for k in keys:
             if _same(derived.get(k), e.get(k)):
                 continue
+            if month is not None and str(e.get(k))[4:] == f"-{month:02d}":
+                continue  # a month alone takes its year from the document
             why = f" ({derived['value_error']})" if derived.get("value_error") else ""
             out.append(f"{e['id']} {e['text']!r}: {k} is {e.get(k)!r}, the normalizer reads {derived.get(k)!r}{why}")
     return out
