@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", help="model directory (default: the bundled model)")
     ev.add_argument("--data", required=True, help="gold JSONL file or folder")
     ev.add_argument("--report", help="write a report: .md or .json")
-    ev.add_argument("--errors", type=int, default=20, help="how many errors to list (default 20)")
+    ev.add_argument("--errors", type=int, default=20, help="how many errors of each class to list (default 20)")
 
     corpus = sub.add_parser("corpus", help="build, validate and describe the annotated corpus")
     csub = corpus.add_subparsers(dest="corpus_command")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .scoring import score_records
+from .scoring import ERROR_CLASSES, score_records
 
-__all__ = ["predict_records", "evaluate", "render_markdown"]
+__all__ = ["predict_records", "evaluate", "render_markdown", "error_summary"]
 
 
 def predict_records(nlp, records: list[dict]) -> dict[str, dict]:
@@ -67,33 +67,58 @@ def render_markdown(scores: dict, errors: list[dict], n_errors: int = 20, title:
               f"money roles correct: {scores['roles']['accuracy']:.3f} of {scores['roles']['n']}.", ""]
     lines += _confusion(scores["category_confusion"], "ACTIVITY categories")
     lines += _confusion(scores["role_confusion"], "MONEY roles")
-    entity_errors = [e for e in errors if not e.get("relation")]
-    relation_errors = [e for e in errors if e.get("relation")]
-    if entity_errors and n_errors:
-        lines += [f"### First {min(n_errors, len(entity_errors))} of {len(entity_errors)} entity errors", "",
-                  "| doc | kind | label | in context |", "|---|---|---|---|"]
-        for e in entity_errors[:n_errors]:
-            lines.append(f"| {e['doc']} | {e['kind']} | {e['label']} | {e['context'].replace('|', '/')} |")
-        lines.append("")
-    if relation_errors and n_errors:
-        lines += [f"### First {min(n_errors, len(relation_errors))} of {len(relation_errors)} relation errors", "",
-                  "| doc | kind | relation | activity → argument | in context |", "|---|---|---|---|---|"]
-        for e in relation_errors[:n_errors]:
-            pair = f"{e['head']} → {e['tail']}".replace("|", "/")
-            lines.append(f"| {e['doc']} | {e['kind']} | {e['label']} | {pair} | {e['context'].replace('|', '/')} |")
+    lines += _errors_by_class(errors, n_errors)
     return "\n".join(lines) + "\n"
 
 
-def _first_of_each_kind(errors: list[dict], n: int) -> list[dict]:
-    """The first n entity errors and the first n relation errors (all when n is 0)."""
+def error_summary(errors: list[dict]) -> list[tuple[str, int, int, int]]:
+    """(class, false positives, false negatives, other) per error class, in `ERROR_CLASSES` order;
+    "other" counts role and value errors on matched entities."""
+    rows = []
+    for cls in ERROR_CLASSES:
+        mine = [e for e in errors if e.get("class") == cls]
+        if mine:
+            fp = sum(e["kind"] == "FP" for e in mine)
+            fn = sum(e["kind"] == "FN" for e in mine)
+            rows.append((cls, fp, fn, len(mine) - fp - fn))
+    return rows
+
+
+def _errors_by_class(errors: list[dict], n_errors: int) -> list[str]:
+    """The error classes with their counts, then the first `n_errors` of each class in context."""
+    if not errors:
+        return []
+    lines = ["### Errors by class", "", "| class | FP | FN | on matched entities | total |", "|---|---|---|---|---|"]
+    for cls, fp, fn, other in error_summary(errors):
+        lines.append(f"| {cls} | {fp} | {fn} | {other} | {fp + fn + other} |")
+    lines.append("")
+    for cls, *_ in error_summary(errors) if n_errors else []:
+        mine = [e for e in errors if e.get("class") == cls]
+        lines += [f"#### {cls}: first {min(n_errors, len(mine))} of {len(mine)}", "",
+                  "| doc | kind | label | what | in context |", "|---|---|---|---|---|"]
+        for e in mine[:n_errors]:
+            if e.get("relation"):
+                what = f"{e['head']} → {e['tail']}"
+            elif "gold" in e:
+                what = f"gold {e['gold']}, predicted {e['pred']}"
+            else:
+                what = e.get("category") or ""
+            lines.append(f"| {e['doc']} | {e['kind']} | {e['label']} | {str(what).replace('|', '/')} | {e['context'].replace('|', '/')} |")
+        lines.append("")
+    return lines
+
+
+def _first_of_each_class(errors: list[dict], n: int) -> list[dict]:
+    """The first n errors of each class (all when n is 0)."""
     if not n:
         return errors
-    return [e for e in errors if not e.get("relation")][:n] + [e for e in errors if e.get("relation")][:n]
+    return [e for cls in ERROR_CLASSES for e in [x for x in errors if x.get("class") == cls][:n]]
 
 
 def write_report(scores: dict, errors: list[dict], path: str | Path, n_errors: int = 20) -> None:
     path = Path(path)
     if path.suffix == ".json":
-        path.write_text(json.dumps({"scores": scores, "errors": _first_of_each_kind(errors, n_errors)}, ensure_ascii=False, indent=2), encoding="utf-8")
+        path.write_text(json.dumps({"scores": scores, "error_classes": {c: {"fp": fp, "fn": fn, "matched": o} for c, fp, fn, o in error_summary(errors)},
+                                    "errors": _first_of_each_class(errors, n_errors)}, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         path.write_text(render_markdown(scores, errors, n_errors), encoding="utf-8")

@@ -241,6 +241,9 @@ _ACTIVITY_LEXICON: list[tuple[str, str, bool]] = [
     (r"nâng cao năng lực quản lý|khởi sự (?:doanh nghiệp|kinh doanh)|quản trị doanh nghiệp|khảo sát học tập kinh nghiệm|tham quan học tập kinh nghiệm|khảo sát,? học tập", "MANAGEMENT", True),
     (r"tập huấn nghiệp vụ(?: khuyến công)?|kiểm tra,? giám sát|nâng cao năng lực cho (?:cán bộ|đội ngũ)|nâng cao năng lực(?! quản lý)|cơ sở dữ liệu(?: về)? khuyến công|bồi dưỡng nghiệp vụ", "PROGRAM_MANAGEMENT", False),
     (r"tập huấn|hội thảo|đào tạo", "MANAGEMENT", False),
+    # the purchase or the equipment supported (GUIDELINES §9): "hỗ trợ mua 2 máy", "hỗ trợ máy sấy …"
+    (r"(?:mua sắm|mua|trang bị)(?=[^\S\n]+(?:\d+|một|hai|ba|bốn|năm)[^\S\n]+(?:máy|thiết bị|dây chuyền|lò|bộ|hệ thống|dàn))", "TECHNOLOGY", False),
+    (r"(?<=hỗ trợ )(?:máy móc|thiết bị|dụng cụ|dây chuyền|máy)(?! móc)|(?:mua sắm|trang bị) (?:máy|thiết bị|dây chuyền|dụng cụ)|mô hình (?:sản xuất|chế biến|thí điểm)|dây chuyền (?:công nghệ|sản xuất|chế biến)", "TECHNOLOGY", True),
     (r"mô hình trình diễn(?: kỹ thuật| kĩ thuật)?|chuyển giao công nghệ|ứng dụng (?:máy|thiết bị|dây chuyền|công nghệ|tiến bộ|khoa học|kỹ thuật)|đầu tư (?:đổi mới )?(?:máy móc|thiết bị|dây chuyền)|đổi mới (?:máy móc|thiết bị|dây chuyền|công nghệ)", "TECHNOLOGY", True),
     (r"bình chọn sản phẩm(?: công nghiệp nông thôn| CNNT)?(?: tiêu biểu)?(?: cấp (?:tỉnh|huyện|khu vực|quốc gia))?|phát triển sản phẩm(?: công nghiệp nông thôn| CNNT)? tiêu biểu|hội chợ,? triển lãm|hội chợ|triển lãm|phòng trưng bày|xây dựng thương hiệu|quảng bá sản phẩm|in catalog|catalogue|điểm giới thiệu(?:,? bán)? sản phẩm", "PRODUCT", True),
     (r"thông tin tuyên truyền|tuyên truyền|xây dựng chuyên mục|phát hành bản tin|in tờ rơi|truyền thông", "COMMUNICATION", False),
@@ -249,7 +252,7 @@ _ACTIVITY_LEXICON: list[tuple[str, str, bool]] = [
     (r"liên doanh,? liên kết(?:,? hợp tác kinh tế)?|hợp tác kinh tế|phát triển (?:các )?cụm công nghiệp|hạ tầng (?:kỹ thuật )?cụm công nghiệp|di dời (?:cơ sở|doanh nghiệp)", "COOPERATION", True),
     (r"xử lý ô nhiễm(?: môi trường)?|(?:hệ thống )?xử lý nước thải|xử lý khí thải|xử lý chất thải", "ENVIRONMENT", True),
     (r"hợp tác quốc tế(?: về khuyến công)?", "INTERNATIONAL", False),
-    (r"(?:chương trình|hoạt động|công tác|kế hoạch|đề án) khuyến công(?: quốc gia| địa phương)?", "GENERAL", False),
+    (r"(?:chương trình|hoạt động|công tác|kế hoạch(?: kinh phí)?|đề án) khuyến công(?: quốc gia| địa phương)?|(?:chương trình|hoạt động|công tác|kế hoạch|đề án) (?:KCQG|KCĐP)", "GENERAL", False),
 ]
 _ACTIVITY_RE = [(re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.IGNORECASE), cat, ext) for p, cat, ext in _ACTIVITY_LEXICON]
 # The object of an extendable activity ends at these words or at punctuation.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .schema import EVENT_KEYS, RELATION_TAILS
 
-__all__ = ["PRF", "score_records", "match_activities", "entity_key"]
+__all__ = ["PRF", "score_records", "match_activities", "entity_key", "ERROR_CLASSES"]
 
 
 @dataclass
@@ -136,10 +136,15 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
                 gold_rels.discard(key)
                 rel[r["label"]].tp += 1
             elif errors is not None and h and t:
-                errors.append(_relation_error(did, "FP", r["label"], h, t))
+                why = ("link from a spurious activity" if r["head"] not in amap else
+                       "link to a spurious argument" if entity_key(t) not in gk else "wrong link")
+                errors.append(_relation_error(did, "FP", r["label"], h, t, why))
         if errors is not None:
+            found_heads = set(amap.values())
             for head, tail_key, label in sorted(gold_rels):
-                errors.append(_relation_error(did, "FN", label, gid[head], gk[tail_key]))
+                why = ("missed link: activity not found" if head not in found_heads else
+                       "missed link: argument not found" if tail_key not in pk else "missed link")
+                errors.append(_relation_error(did, "FN", label, gid[head], gk[tail_key], why))
         g_events, p_events = _events(g), _events(p)
         events.gold += len(g_events)
         events.pred += len(p_events)
@@ -171,25 +176,59 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
     }
 
 
-def _relation_error(did: str, kind: str, label: str, head: dict, tail: dict) -> dict:
+def _relation_error(did: str, kind: str, label: str, head: dict, tail: dict, why: str) -> dict:
     """A missed (FN) or spurious (FP) relation; start/end cover head and tail for the context."""
     return {"doc": did, "kind": kind, "label": label, "relation": True, "head": head["text"], "tail": tail["text"],
-            "start": min(head["start"], tail["start"]), "end": max(head["end"], tail["end"])}
+            "start": min(head["start"], tail["start"]), "end": max(head["end"], tail["end"]), "class": why}
+
+
+#: the error classes, in the order reports list them
+ERROR_CLASSES = (
+    "missed activity", "spurious activity", "wrong category", "activity boundary", "missed entity", "spurious entity",
+    "boundary", "wrong label", "wrong role", "wrong value", "missed link: activity not found",
+    "missed link: argument not found", "missed link", "link from a spurious activity", "link to a spurious argument",
+    "wrong link",
+)
+
+
+def _entity_error_class(e: dict, k: tuple, others: list[dict]) -> str:
+    """Why an entity of one side has no match on the other: an overlapping entity there says
+    whether it is a boundary, a label or (for activities) a category error."""
+    near = [o for o in others if o["start"] < k[1] and k[0] < o["end"]]
+    if k[2] == "ACTIVITY":
+        acts = [o for o in near if o["label"] == "ACTIVITY"]
+        if any(o.get("category") != e.get("category") for o in acts):
+            return "wrong category"
+        return "activity boundary" if acts else ("wrong label" if near else "")
+    if any(o["label"] == k[2] for o in near):
+        return "boundary"
+    return "wrong label" if near else ""
 
 
 def _errors(did, g, p, gk, pk, amap) -> list[dict]:
     out = []
     matched_gold_acts = set(amap.values())
+
+    def add(kind, k, e, others, default):
+        err = {"doc": did, "kind": kind, "label": k[2], "start": k[0], "end": k[1], "text": e["text"]}
+        if k[2] == "ACTIVITY":
+            err["category"] = e.get("category")
+        err["class"] = _entity_error_class(e, k, others) or default
+        out.append(err)
+
     for k, e in pk.items():
-        if k[2] == "ACTIVITY":
-            if e["id"] not in amap:
-                out.append({"doc": did, "kind": "FP", "label": "ACTIVITY", "start": k[0], "end": k[1], "text": e["text"], "category": e.get("category")})
-        elif k not in gk:
-            out.append({"doc": did, "kind": "FP", "label": k[2], "start": k[0], "end": k[1], "text": e["text"]})
+        if (e["id"] not in amap) if k[2] == "ACTIVITY" else (k not in gk):
+            add("FP", k, e, g["entities"], "spurious activity" if k[2] == "ACTIVITY" else "spurious entity")
+        elif k[2] in ("MONEY", "QUANTITY"):
+            ge = gk[k]
+            if k[2] == "MONEY" and e.get("role") != ge.get("role"):
+                out.append({"doc": did, "kind": "role", "label": "MONEY", "start": k[0], "end": k[1], "text": e["text"],
+                            "class": "wrong role", "gold": ge.get("role"), "pred": e.get("role")})
+            if not all(_num(e.get(f)) == _num(ge.get(f)) for f in ("value", "value_max", "unit", "qualifier")):
+                out.append({"doc": did, "kind": "value", "label": k[2], "start": k[0], "end": k[1], "text": e["text"],
+                            "class": "wrong value", "gold": [ge.get(f) for f in ("value", "value_max", "unit", "qualifier")],
+                            "pred": [e.get(f) for f in ("value", "value_max", "unit", "qualifier")]})
     for k, e in gk.items():
-        if k[2] == "ACTIVITY":
-            if e["id"] not in matched_gold_acts:
-                out.append({"doc": did, "kind": "FN", "label": "ACTIVITY", "start": k[0], "end": k[1], "text": e["text"], "category": e.get("category")})
-        elif k not in pk:
-            out.append({"doc": did, "kind": "FN", "label": k[2], "start": k[0], "end": k[1], "text": e["text"]})
+        if (e["id"] not in matched_gold_acts) if k[2] == "ACTIVITY" else (k not in pk):
+            add("FN", k, e, p["entities"], "missed activity" if k[2] == "ACTIVITY" else "missed entity")
     return out

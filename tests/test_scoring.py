@@ -101,3 +101,40 @@ def test_errors_are_listed(real_records):
     assert len(rel_fn) == s["relations"]["gold"] - s["relations"]["tp"] > 0
     assert len(rel_fp) == s["relations"]["pred"] - s["relations"]["tp"]
     assert all(e["label"] in ("FUNDING", "OUTPUT", "PARTICIPANT", "TIME", "PLACE") and e["head"] and e["tail"] for e in rel_fn)
+
+
+def _ent(i, start, end, label, text, **kw):
+    return {"id": i, "start": start, "end": end, "label": label, "text": text, **kw}
+
+
+def test_errors_carry_their_class():
+    text = "Trung tâm Khuyến công Hà Nam mở 3 lớp đào tạo nghề may và tập huấn tại Lý Nhân, kinh phí 300 triệu đồng."
+    def at(s):
+        return text.index(s), text.index(s) + len(s)
+    gold = {"id": "d", "text": text, "entities": [
+        _ent("T1", *at("Trung tâm Khuyến công Hà Nam"), "ORG", "Trung tâm Khuyến công Hà Nam"),
+        _ent("T2", *at("3 lớp"), "QUANTITY", "3 lớp", value=3, unit="lớp"),
+        _ent("T3", *at("đào tạo nghề may"), "ACTIVITY", "đào tạo nghề may", category="TRAINING"),
+        _ent("T4", *at("tập huấn"), "ACTIVITY", "tập huấn", category="MANAGEMENT"),
+        _ent("T5", *at("Lý Nhân"), "LOC", "Lý Nhân"),
+        _ent("T6", *at("300 triệu đồng"), "MONEY", "300 triệu đồng", value=300000000, unit="VND", role="support")],
+        "relations": [{"head": "T3", "tail": "T2", "label": "OUTPUT"}, {"head": "T4", "tail": "T5", "label": "PLACE"},
+                      {"head": "T3", "tail": "T1", "label": "PARTICIPANT"}]}
+    pred = {"id": "d", "text": text, "entities": [
+        _ent("P1", *at("Trung tâm Khuyến công Hà"), "ORG", "Trung tâm Khuyến công Hà"),      # boundary
+        _ent("P2", *at("3 lớp"), "QUANTITY", "3 lớp", value=3, unit="lớp"),
+        _ent("P3", *at("đào tạo nghề may"), "ACTIVITY", "đào tạo nghề may", category="MANAGEMENT"),  # wrong category
+        _ent("P6", *at("300 triệu đồng"), "MONEY", "300 triệu đồng", value=300000000, unit="VND", role="local"),  # wrong role
+        _ent("P7", *at("kinh phí"), "ACTIVITY", "kinh phí", category="GENERAL")],                    # spurious activity
+        "relations": [{"head": "P7", "tail": "P6", "label": "FUNDING"}]}
+    errors = []
+    score_records({"d": gold}, {"d": pred}, errors)
+    got = sorted((e["class"], e["kind"]) for e in errors)
+    assert got == sorted([
+        ("boundary", "FP"), ("boundary", "FN"), ("wrong category", "FP"), ("wrong category", "FN"),
+        ("wrong role", "role"), ("spurious activity", "FP"), ("missed activity", "FN"), ("missed entity", "FN"),
+        ("link from a spurious activity", "FP"), ("missed link: activity not found", "FN"),
+        ("missed link: activity not found", "FN"), ("missed link: activity not found", "FN")])
+    from kcnlp.evaluate import error_summary
+    summary = {c: (fp, fn, o) for c, fp, fn, o in error_summary(errors)}
+    assert summary["wrong category"] == (1, 1, 0) and summary["wrong role"] == (0, 0, 1)
