@@ -1,11 +1,15 @@
 """The accuracy table of the README: the ablation (rules only, trained only, hybrid) on the
-corpus test split and on ../shared/real, plus underthesea's own `ner` on ORG and LOC.
+corpus test split and on a real dev set of annotated press articles, plus underthesea's own
+`ner` on ORG and LOC, and the money-role comparison (cue rules, trained classifier, combined).
 
-    python benchmarks/accuracy.py [--model models/default] [--data test,real]
+    python benchmarks/accuracy.py [--model models/default] [--data test,real] [--real DIR]
 
 "rules only" is the rules-only pipeline; "trained only" is the model with every entity from
-its recognizer (no rule spans) and its trained classifiers; "hybrid" is the model as shipped
-(per-label entity sources chosen on dev). Scores follow SPEC §6 (`kcnlp.scoring`).
+its recognizer (no rule spans) and every role from its classifier; "hybrid" is the model as
+shipped (per-label entity sources chosen on dev; a role from the introducing words where the
+text gives them, from the classifier elsewhere). `--real DIR` is a folder of gold JSONL files of
+real articles (default: `real/` of the shared folder beside the checkout, when there is one).
+Scores follow the evaluation of `corpus/GUIDELINES.md` (`kcnlp.scoring`).
 """
 from __future__ import annotations
 
@@ -24,13 +28,15 @@ from kcnlp.pipeline import build_rule_pipeline, default_model_path, load  # noqa
 from kcnlp.schema import LABELS  # noqa: E402
 
 
-def gold_sets(names: list[str]) -> dict[str, list[dict]]:
+def gold_sets(names: list[str], real: Path | None = None) -> dict[str, list[dict]]:
     out = {}
     for name in names:
         if name == "real":
-            files = sorted((REPO.parent / "shared" / "real").glob("*.jsonl"))
+            real = real or REPO.parent / "shared" / "real"
+            files = sorted(real.glob("*.jsonl"))
             if files:
-                out["../shared/real"] = [r for f in files for _, r in read_records(f)]
+                records = [r for f in files for _, r in read_records(f)]
+                out[f"real dev ({len(records)})"] = records
         else:
             out[f"corpus {name}"] = read_split_records(REPO / "corpus")[name]
     return out
@@ -40,6 +46,7 @@ def trained_only(path):
     nlp = load(path)
     stage = nlp.get_pipe("kcnlp_entity_rules")
     stage.override, stage.fill, stage.drop = (), (), ()
+    nlp.get_pipe("kcnlp_role").mode = "model"
     return nlp
 
 
@@ -93,8 +100,9 @@ def model_and_data() -> tuple[Path | None, dict[str, list[dict]]]:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None, help="model directory (default: the bundled model)")
     ap.add_argument("--data", default="test,real", help="comma-separated: test, dev, real")
+    ap.add_argument("--real", type=Path, default=None, help="folder of gold JSONL files of real articles")
     args = ap.parse_args()
-    return (Path(args.model) if args.model else default_model_path()), gold_sets(args.data.split(","))
+    return (Path(args.model) if args.model else default_model_path()), gold_sets(args.data.split(","), args.real)
 
 
 def main() -> None:
@@ -120,6 +128,24 @@ def main() -> None:
         u = underthesea_orgloc(records)
         cells = [data_name, "underthesea.ner (strict / overlap)", ""] + [f"{u[lab][0]:.3f} / {u[lab][1]:.3f}" if lab in u else "" for lab in plain] + [""] * 5 + [f"{time.time() - t0:.0f}"]
         print("| " + " | ".join(cells) + " |", flush=True)
+    if model is not None:
+        role_table(model, data)
+
+
+def role_table(model: Path, data: dict[str, list[dict]]) -> None:
+    """Money roles of the shipped model's MONEY entities, decided by the cue rules alone, the
+    trained classifier alone, or combined (the cue decides, the classifier where there is none)."""
+    nlp = load(model)
+    modes = ("rules", "model", "combined")
+    print("\n| data | roles: cue rules | roles: trained classifier | roles: combined (shipped) | MONEY matched |")
+    print("|---|---|---|---|---|")
+    for data_name, records in data.items():
+        cells = []
+        for mode in modes:
+            nlp.get_pipe("kcnlp_role").mode = mode
+            s, _, _ = evaluate(nlp, records)
+            cells.append(f"{s['roles']['accuracy']:.3f}")
+        print(f"| {data_name} | " + " | ".join(cells) + f" | {s['roles']['n']} |", flush=True)
 
 
 if __name__ == "__main__":
