@@ -38,7 +38,35 @@ def category_features(text: str, start: int, end: int) -> Features:
     served = _served_category(text, start)
     if served:
         f[f"serves={served}"] = 1.0
+    audience = _audience(text, start, end)
+    if audience:
+        f[f"audience={audience}"] = 1.0
     return f
+
+
+# Who a training or a workshop serves decides its category (GUIDELINES §6, §9): workers →
+# TRAINING, business owners and managers → MANAGEMENT, khuyến công officials → PROGRAM_MANAGEMENT.
+_AUDIENCES = [
+    ("officials", re.compile(r"cán bộ (?:làm |phụ trách )?(?:công tác )?khuyến công|khuyến công viên|cộng tác viên khuyến công"
+                             r"|cán bộ (?:quản lý nhà nước|phòng|sở|huyện|xã|cấp)|công chức|viên chức", re.IGNORECASE)),
+    ("business", re.compile(r"chủ (?:cơ sở|doanh nghiệp|hộ kinh doanh|hợp tác xã|HTX)|doanh nghiệp|doanh nhân|giám đốc"
+                            r"|cán bộ quản lý|người quản lý|hợp tác xã|HTX|cơ sở (?:CNNT|công nghiệp nông thôn)|tổ hợp tác", re.IGNORECASE)),
+    ("workers", re.compile(r"lao động|người lao động|công nhân|thợ|nông dân|phụ nữ|đồng bào|người dân|thanh niên|hộ nghèo"
+                           r"|học nghề", re.IGNORECASE)),
+]
+
+
+def _audience(text: str, start: int, end: int) -> str | None:
+    """The audience named in the activity's clause: after it first ("… cho 1.200 lao động"), then
+    before it ("cán bộ làm công tác khuyến công được tập huấn …")."""
+    stop = min([i for i in (text.find(c, end) for c in ";.\n") if i >= 0] + [end + 150])
+    right = text[end:stop]
+    lo = max(text.rfind(c, 0, start) for c in ";.:\n") + 1
+    for window in (right, text[max(lo, start - 100):start]):
+        hits = [(m.start(), name) for name, pattern in _AUDIENCES for m in [pattern.search(window)] if m]
+        if hits:
+            return min(hits)[1]
+    return None
 
 
 # "nâng cao năng lực quản lý … thông qua tổ chức 7 lớp [đào tạo]": the means takes the

@@ -1,4 +1,5 @@
 """Span repair of the recognizer's output, and rule patterns that stay inside a paragraph."""
+import pytest
 from spacy.tokens import Span
 
 from kcnlp.ner import paragraph_ranges
@@ -110,3 +111,18 @@ def test_organise_before_an_activity_is_no_organisation():
     assert ("Hội chợ Công Thương", "ACTIVITY") in ents and not any(label == "ORG" for _, label in ents)
     ents = [(s.text, s.label_) for s in find_entities(nlp("Tổ chức Phát triển Công nghiệp Liên hợp quốc tài trợ."))]
     assert ("Tổ chức Phát triển Công nghiệp Liên hợp quốc", "ORG") in ents
+
+
+@pytest.mark.parametrize("text,activity,audience", [
+    ("Trung tâm mở 46 lớp tập huấn vận hành máy gặt cho 1.500 lao động nông thôn.", "tập huấn", "workers"),
+    ("Tổ chức 5 lớp đào tạo với 200 học viên là chủ các doanh nghiệp nhỏ.", "đào tạo", "business"),
+    ("Mở 2 lớp tập huấn nghiệp vụ cho cán bộ làm công tác khuyến công cấp huyện.", "tập huấn", "officials"),
+    ("Cán bộ khuyến công viên các xã được tập huấn về quản lý đề án.", "tập huấn", "officials"),
+    ("Năm nay tổ chức tập huấn tại huyện Gia Lộc.", "tập huấn", None),
+])
+def test_who_an_activity_serves_is_a_category_feature(text, activity, audience):
+    from kcnlp.categories import category_features
+
+    start = text.index(activity)
+    feats = category_features(text, start, start + len(activity))
+    assert [k for k in feats if k.startswith("audience=")] == ([f"audience={audience}"] if audience else [])
