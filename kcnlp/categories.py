@@ -56,12 +56,15 @@ _AUDIENCES = [
 ]
 
 
+_CLAUSE_END = re.compile(r"[;:\n]|[.!?](?=\s|$)")
+
+
 def _audience(text: str, start: int, end: int) -> str | None:
     """The audience named in the activity's clause: after it first ("… cho 1.200 lao động"), then
     before it ("cán bộ làm công tác khuyến công được tập huấn …")."""
-    stop = min([i for i in (text.find(c, end) for c in ";.\n") if i >= 0] + [end + 150])
-    right = text[end:stop]
-    lo = max(text.rfind(c, 0, start) for c in ";.:\n") + 1
+    stop = _CLAUSE_END.search(text, end, end + 150)
+    right = text[end:stop.start() if stop else end + 150]
+    lo = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 100), start)), default=0)
     for window in (right, text[max(lo, start - 100):start]):
         hits = [(m.start(), name) for name, pattern in _AUDIENCES for m in [pattern.search(window)] if m]
         if hits:
