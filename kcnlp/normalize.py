@@ -256,6 +256,15 @@ def parse_date(text: str) -> Parsed:
     return _fail("no year in the text")
 
 
+_MONTH_ALONE = re.compile(r"tháng\s+(\d{1,2})$", re.IGNORECASE)
+
+
+def month_alone(surface: str) -> int | None:
+    """The month of a DATE written without its year ("tháng 6" → 6), else None."""
+    m = _MONTH_ALONE.match(unicodedata.normalize("NFC", surface.strip()))
+    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 12 else None
+
+
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
     if not 1900 <= year <= 2100:
         raise ValueError(f"year {year} out of range")

@@ -6,17 +6,16 @@ raises on an unreadable number.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .normalize import parse_date, parse_money, parse_quantity, qualifier_before
+from .normalize import month_alone, parse_date, parse_money, parse_quantity, qualifier_before
 from .roles import money_role
 from .spanattrs import span_attrs
 
-__all__ = ["entity_fields", "Values", "month_alone", "month_years"]
+__all__ = ["entity_fields", "Values", "month_years"]
 
 _EMPTY = {
     "MONEY": {"value": None, "value_max": None, "unit": "VND", "qualifier": None, "per": None},
@@ -65,15 +64,6 @@ class Values:
                     dates.append((ent, attrs["fields"]))
         month_years(dates)
         return doc
-
-
-_MONTH_ALONE = re.compile(r"tháng\s+(\d{1,2})$", re.IGNORECASE)
-
-
-def month_alone(surface: str) -> int | None:
-    """The month of a DATE written without its year ("tháng 6" → 6), else None."""
-    m = _MONTH_ALONE.match(unicodedata.normalize("NFC", surface.strip()))
-    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 12 else None
 
 
 def month_years(dates: list[tuple[object, dict]]) -> None:

@@ -17,9 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..normalize import parse_date, parse_money, parse_quantity, qualifier_before
+from ..normalize import month_alone, parse_date, parse_money, parse_quantity, qualifier_before
 from ..schema import CATEGORIES, LABELS, QUALIFIERS, RELATION_TAILS, ROLES
-from ..values import month_alone
 
 __all__ = ["Problem", "compile_file", "compile_text", "main", "KINDS"]
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from ..errors import KcnlpError
 from ..jsonl import read_records
+from ..normalize import month_alone
 from ..schema import CATEGORIES, LABELS, QUALIFIERS, RELATION_TAILS, ROLES
-from ..values import entity_fields, month_alone
+from ..values import entity_fields
 
 __all__ = ["record_problems", "value_disagreements", "validate_paths", "Report", "jsonl_files"]
 
