@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .numbers import NUMBER_WORDS, SCALES, parse_digits, parse_number_words, to_plain
 
-__all__ = ["Parsed", "parse_money", "parse_quantity", "parse_date", "qualifier_before", "QUALIFIERS"]
+__all__ = ["Parsed", "parse_money", "parse_quantity", "parse_date", "month_alone", "qualifier_before", "QUALIFIERS"]
 
 
 @dataclass
