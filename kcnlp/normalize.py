@@ -183,6 +183,8 @@ def parse_quantity(text: str) -> Parsed:
     low, high, used = read
     unit = _unit_after(text, tokens, used)
     unit = re.sub(r"^/\s*\d+(?:[.,]\d+)*\s+", "", unit)  # "98/98 xã": a count out of a total
+    # "m 3 /năm" as pages write it is the unit "m3/năm"
+    unit = re.sub(r"\s*/\s*", "/", re.sub(r"\b(m|km)\s+([23])\b", r"\1\2", unit))
     if not unit:
         return _fail("no unit after the number")
     return Parsed({

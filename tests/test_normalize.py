@@ -104,6 +104,7 @@ def test_parse_money_unreadable_gives_reason(text):
 
 
 QUANTITY = [
+    ("7.600m 3 /năm", 7600, None, "m3/năm"), ("1.200 sản phẩm / năm", 1200, None, "sản phẩm/năm"), ("3.000 m 2", 3000, None, "m2"),
     ("82 lớp", 82, None, "lớp"), ("2.760 học viên", 2760, None, "học viên"), ("06 đoàn", 6, None, "đoàn"),
     ("98/98 xã", 98, None, "xã"),
     ("1000 lượt học viên", 1000, None, "lượt học viên"), ("317 cơ sở", 317, None, "cơ sở"),
