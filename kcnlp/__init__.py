@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["extract", "pipe", "load", "extract_dataset", "to_dataframe", "render", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
+__all__ = ["extract", "pipe", "load", "extract_dataset", "to_dataframe", "render", "funding_table", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
 
 _LAZY = {
     "extract": ("kcnlp.pipeline", "extract"),
@@ -21,6 +21,7 @@ _LAZY = {
     "extract_dataset": ("kcnlp.scale", "extract_dataset"),
     "to_dataframe": ("kcnlp.views", "to_dataframe"),
     "render": ("kcnlp.views", "render"),
+    "funding_table": ("kcnlp.aggregate", "funding_table"),
     "Document": ("kcnlp.document", "Document"),
     "Entity": ("kcnlp.document", "Entity"),
     "Relation": ("kcnlp.document", "Relation"),
@@ -29,6 +30,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .aggregate import funding_table
     from .document import Document, Entity, Event, Relation
     from .errors import KcnlpError
     from .pipeline import extract, load, pipe

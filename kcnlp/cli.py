@@ -28,6 +28,14 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--batch-size", type=int, default=32, help="texts per batch sent to a worker")
     ex.add_argument("--dask-scheduler", metavar="ADDR", help="run on a Dask cluster (tcp://host:8786); needs kcnlp[dask]")
 
+    fu = sub.add_parser("funding", help="sum the funding figures of many articles by province, period and category")
+    fu.add_argument("inputs", nargs="+", help="text files, JSONL files (texts, or records kcnlp extract wrote), folders, or -")
+    fu.add_argument("--by", default="province,period,category", help="comma-separated: province, period, category, doc_id")
+    fu.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    fu.add_argument("--model", help="a model directory for texts that still need extracting (default: the bundled model)")
+    fu.add_argument("-o", "--output", help="write here instead of standard output")
+    fu.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
+
     tr = sub.add_parser("train", help="train a model on the corpus splits")
     tr.add_argument("--corpus", default="corpus", help="folder with train.jsonl, dev.jsonl, test.jsonl")
     tr.add_argument("--output", required=True, help="model directory to write (replaced atomically)")
@@ -100,6 +108,10 @@ def _main(argv: list[str] | None) -> int:
         from .extract_files import run_extract
 
         return run_extract(args)
+    if args.command == "funding":
+        from .funding_files import run_funding
+
+        return run_funding(args)
     if args.command == "train":
         from .train import read_config, train_model
 

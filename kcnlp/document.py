@@ -90,11 +90,16 @@ class Event:
     participants: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    # SPEC §7, set by `Document.compute_funding`: each amount once, a whole never added to its parts
+    state_vnd: int | None = None
+    counterpart_vnd: int | None = None
+    total_vnd: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"trigger": self.trigger, "category": self.category, "funding": list(self.funding),
                 "outputs": list(self.outputs), "participants": list(self.participants),
-                "times": list(self.times), "places": list(self.places)}
+                "times": list(self.times), "places": list(self.places),
+                "state_vnd": self.state_vnd, "counterpart_vnd": self.counterpart_vnd, "total_vnd": self.total_vnd}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Event":
@@ -127,15 +132,31 @@ class Document:
                 getattr(events[rel.head], EVENT_KEYS[rel.label]).append(rel.tail)
         return list(events.values())
 
+    def compute_funding(self) -> list[dict]:
+        """Set each event's state / counterpart / total figures and return the document's
+        `funding_checks` (SPEC §7; `kcnlp.funding`). Derived from the entities and events alone,
+        so it gives the same figures however often it runs."""
+        from .funding import event_figures, funding_checks, money_splits, part_of_map
+
+        if self.events is None:
+            self.events = self.derive_events()
+        splits = money_splits(self)
+        part_of = part_of_map(splits)
+        for ev in self.events:
+            for key, value in event_figures(self, ev, part_of).items():
+                setattr(ev, key, value)
+        return funding_checks(self, splits)
+
     def to_dict(self) -> dict[str, Any]:
-        events = self.events if self.events is not None else self.derive_events()
+        checks = self.compute_funding()
         return {
             "id": self.id,
             "text": self.text,
             "meta": dict(self.meta),
             "entities": [e.to_dict() for e in self.entities],
             "relations": [r.to_dict() for r in self.relations],
-            "events": [e.to_dict() for e in events],
+            "events": [e.to_dict() for e in self.events],
+            "funding_checks": checks,
         }
 
     @classmethod

@@ -64,7 +64,10 @@ def render_markdown(scores: dict, errors: list[dict], n_errors: int = 20, title:
         lines.append(_row(f"relation {label}", prf))
     lines.append(_row("events (exact)", scores["events_exact"]))
     lines += ["", f"Values correct: {scores['values']['accuracy']:.3f} of {scores['values']['n']} matched MONEY/QUANTITY; "
-              f"money roles correct: {scores['roles']['accuracy']:.3f} of {scores['roles']['n']}.", ""]
+              f"money roles correct: {scores['roles']['accuracy']:.3f} of {scores['roles']['n']}.", "",
+              f"Funding figures (SPEC §7): {scores['funding']['events_correct']} of {scores['funding']['events']} gold events with "
+              f"money have the same state / counterpart / total ({scores['funding']['accuracy']:.3f}); "
+              f"{scores['funding']['checks_reproduced']} of {scores['funding']['checks']} funding checks reproduced.", ""]
     lines += _confusion(scores["category_confusion"], "ACTIVITY categories")
     lines += _confusion(scores["role_confusion"], "MONEY roles")
     lines += _errors_by_class(errors, n_errors)

@@ -13,20 +13,21 @@ from typing import Iterator
 
 from .errors import KcnlpError
 
-__all__ = ["run_extract", "iter_inputs", "Article"]
+__all__ = ["run_extract", "iter_inputs", "expand_inputs", "Article", "InputFailure"]
 
 
 @dataclass
 class Article:
     id: str
     text: str
+    record: dict | None = None  # a JSONL line that already holds extracted entities (SPEC record)
 
 
 class InputFailure(Exception):
     """One input that could not be read; the message is the one-line report."""
 
 
-def _expand(inputs: list[str]) -> list[str]:
+def expand_inputs(inputs: list[str]) -> list[str]:
     paths: list[str] = []
     for item in inputs:
         p = Path(item)
@@ -53,7 +54,7 @@ def iter_inputs(path: str) -> Iterator[Article]:
             for n, rec in read_records(p):
                 if not isinstance(rec.get("text"), str):
                     raise InputFailure(f"{path}:{n}: the record has no string 'text' field")
-                yield Article(str(rec.get("id") or f"{p.stem}-{n}"), rec["text"])
+                yield Article(str(rec.get("id") or f"{p.stem}-{n}"), rec["text"], rec if "entities" in rec else None)
         except KcnlpError as exc:
             raise InputFailure(exc.message) from None
         return
@@ -89,7 +90,7 @@ def run_extract(args) -> int:
         text = resources.files("kcnlp.data").joinpath("example.txt").read_text(encoding="utf-8")
         articles_by_input = [("example", lambda: iter([Article("example", text)]))]
     else:
-        articles_by_input = [(p, (lambda p=p: iter_inputs(p))) for p in _expand(args.inputs)]
+        articles_by_input = [(p, (lambda p=p: iter_inputs(p))) for p in expand_inputs(args.inputs)]
 
     def articles():
         for name, arts in articles_by_input:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .places import place_kinds
 from .schema import LABELS
 from .spanattrs import span_attrs
 from .textview import TextView
 
-__all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans", "place_kinds"]
+__all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans"]
 
 # --- numbers, money, quantities, dates ------------------------------------------------------
 # Patterns use [^\S\n] (whitespace but a line break) where they allow a space: no entity
@@ -95,16 +95,6 @@ PREP_LOC_RE = re.compile(rf"(?<![\w])(?:tại|ở)[^\S\n]+({_CAP_WORD}(?:[^\S\n]
 
 
 @lru_cache(maxsize=1)
-def place_kinds() -> dict[str, str]:
-    """The LOC gazetteer `kcnlp/data/places.tsv`: name → kind (province63, both, region, country, variant)."""
-    kinds = {}
-    for line in resources.files("kcnlp.data").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, kind = line.split("\t")[:2]
-            kinds[name] = kind
-    return kinds
-
-
 @lru_cache(maxsize=1)
 def _places() -> tuple[re.Pattern, frozenset]:
     names = sorted(place_kinds(), key=len, reverse=True)

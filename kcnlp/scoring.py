@@ -96,6 +96,7 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
     values = Counter()
     cat_conf: Counter = Counter()
     role_conf: Counter = Counter()
+    funding: Counter = Counter()
     for did, g in gold.items():
         p = pred.get(did, {"entities": [], "relations": []})
         gk = {entity_key(e): e for e in g["entities"]}
@@ -145,6 +146,7 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
                 why = ("missed link: activity not found" if head not in found_heads else
                        "missed link: argument not found" if tail_key not in pk else "missed link")
                 errors.append(_relation_error(did, "FN", label, gid[head], gk[tail_key], why))
+        funding += _funding_agreement(g, p, amap)
         g_events, p_events = _events(g), _events(p)
         events.gold += len(g_events)
         events.pred += len(p_events)
@@ -172,8 +174,45 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
         "events_exact": events.to_dict(),
         "category_confusion": {f"{g}→{p}": n for (g, p), n in sorted(cat_conf.items(), key=str)},
         "role_confusion": {f"{g}→{p}": n for (g, p), n in sorted(role_conf.items(), key=str)},
+        "funding": {"events": funding["events"], "events_correct": funding["events_ok"],
+                    "accuracy": funding["events_ok"] / funding["events"] if funding["events"] else 0.0,
+                    "checks": funding["checks"], "checks_reproduced": funding["checks_ok"],
+                    "checks_share": funding["checks_ok"] / funding["checks"] if funding["checks"] else 0.0},
         "documents": len(gold),
     }
+
+
+_FIGURES = ("state_vnd", "counterpart_vnd", "total_vnd")
+
+
+def _funding_agreement(g: dict, p: dict, amap: dict[str, str]) -> Counter:
+    """Funding as an analyst sees it (SPEC §7): over the gold events with money, whether the
+    matched predicted event has the same state / counterpart / total figures (both sides computed
+    by the same §7 rules from their own entities and relations); and how many gold
+    `funding_checks` the prediction reproduces (same whole, same parts, same verdict)."""
+    from .document import Document
+
+    out: Counter = Counter()
+    gold_doc, pred_doc = Document.from_dict(g), Document.from_dict(p)
+    gold_doc.events = pred_doc.events = None  # derived from the relations, as the scorer matches them
+    g_checks, p_checks = gold_doc.compute_funding(), pred_doc.compute_funding()
+    g_ents = {e.id: e for e in gold_doc.entities}
+    p_ents = {e.id: e for e in pred_doc.entities}
+    pred_by_gold = {amap[ev.trigger]: ev for ev in pred_doc.events if ev.trigger in amap}
+    for ev in gold_doc.events:
+        figures = tuple(getattr(ev, k) for k in _FIGURES)
+        if any(f is not None for f in figures):
+            out["events"] += 1
+            match = pred_by_gold.get(ev.trigger)
+            out["events_ok"] += match is not None and tuple(getattr(match, k) for k in _FIGURES) == figures
+
+    def keys(checks, ents):
+        return {((ents[c["total"]].start, ents[c["total"]].end), frozenset((ents[i].start, ents[i].end) for i in c["parts"]), c["ok"])
+                for c in checks}
+    gk, pk = keys(g_checks, g_ents), keys(p_checks, p_ents)
+    out["checks"] += len(gk)
+    out["checks_ok"] += len(gk & pk)
+    return out
 
 
 def _relation_error(did: str, kind: str, label: str, head: dict, tail: dict, why: str) -> dict:

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..jsonl import read_records
-from ..rules import place_kinds
+from ..places import place_kinds
 from ..schema import CATEGORIES, RELATION_TAILS, ROLES
 from .validate import jsonl_files
 
