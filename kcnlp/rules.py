@@ -19,7 +19,7 @@ from .schema import LABELS
 from .spanattrs import span_attrs
 from .textview import TextView
 
-__all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans"]
+__all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans", "not_an_activity"]
 
 # --- numbers, money, quantities, dates ------------------------------------------------------
 # Patterns use [^\S\n] (whitespace but a line break) where they allow a space: no entity
@@ -505,6 +505,28 @@ def _attached_place_end(doc: Doc, end: int) -> int:
     return end
 
 
+# SPEC §5–§6 and GUIDELINES §9: an aim or a benefit ("nhằm …", "góp phần …", "là cơ hội để …")
+# is no activity, a verb of doing alone ("xây dựng", "tổ chức") is none either, and a scheme word
+# after a count ("466 chương trình, đề án khuyến công") counts schemes, it does not name the programme.
+_AIM_BEFORE = re.compile(r"(?:nhằm(?:\s+mục\s+(?:đích|tiêu))?|góp\s+phần|(?:cơ\s+hội|dịp|điều\s+kiện)\s+để|mục\s+tiêu\s+là)\s*$",
+                         re.IGNORECASE)
+_DOING_VERBS = frozenset({"tổ chức", "thực hiện", "tham gia", "triển khai", "hỗ trợ", "xây dựng", "phát triển", "mở",
+                          "nâng cao", "áp dụng", "hoạt động", "chương trình", "đề án", "kế hoạch"})
+_COUNT_BEFORE = re.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d(?!\d))\d[\d.]*\s+(?:(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*(?:,|và|hoặc)\s*)?$")
+
+
+def not_an_activity(text: str, start: int, end: int) -> bool:
+    """Whether an ACTIVITY span at text[start:end] breaks one of the SPEC's rules of what an
+    activity is: an aim or benefit, a verb of doing alone, a scheme word after a count."""
+    phrase = " ".join(text[start:end].lower().split())
+    if phrase in _DOING_VERBS:
+        return True
+    before = text[max(0, start - 40):start]
+    if _AIM_BEFORE.search(before):
+        return True
+    return phrase.startswith(("đề án", "chương trình")) and bool(_COUNT_BEFORE.search(before))
+
+
 class EntityRules:
     """Pipeline component: rule entities merged with those already on the Doc (a trained
     recognizer's, first put right by `repair_spans`). Entities of `drop` labels already on
@@ -528,6 +550,8 @@ class EntityRules:
         kept = [e for e in trained if not any(s.start < e.end and e.start < s.end for s in strong)]
         merged = strong + kept
         merged += [s for s in weak if not any(s.start < e.end and e.start < s.end for e in merged)]
+        text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        merged = [s for s in merged if s.label_ != "ACTIVITY" or not not_an_activity(text, s.start_char, s.end_char)]
         doc.ents = _join_touching_activities(doc, merged)
         return doc
 
