@@ -10,6 +10,17 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _positive(value: str) -> int:
+    """A whole number of at least 1 (workers, batch sizes): 0 or less would hang or crash later."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kcnlp", description="Structured data from Vietnamese khuyến công articles.")
     p.add_argument("--version", action="store_true", help="print the version and exit")
@@ -24,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--model", help="a model directory (default: the bundled pipeline)")
     ex.add_argument("-o", "--output", help="write here instead of standard output")
     ex.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
-    ex.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    ex.add_argument("--batch-size", type=int, default=32, help="texts per batch sent to a worker")
+    ex.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
+    ex.add_argument("--batch-size", type=_positive, default=32, help="texts per batch sent to a worker")
     ex.add_argument("--dask-scheduler", metavar="ADDR", help="run on a Dask cluster (tcp://host:8786); needs kcnlp[dask]")
 
     fu = sub.add_parser("funding", help="sum the funding figures of many articles by province, period and category")
@@ -82,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except BrokenPipeError:
+        # the reader went away (`kcnlp extract … | head`): stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print("kcnlp: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:
         from .errors import KcnlpError
 
@@ -89,9 +109,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kcnlp: {exc}", file=sys.stderr)
             return EXIT_FAILED
         raise
-    except KeyboardInterrupt:
-        print("kcnlp: interrupted", file=sys.stderr)
-        return 130
 
 
 def _main(argv: list[str] | None) -> int:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from .errors import KcnlpError
 
-__all__ = ["run_extract", "iter_inputs", "expand_inputs", "Article", "InputFailure"]
+__all__ = ["run_extract", "iter_inputs", "expand_inputs", "Article", "InputFailure", "Inputs"]
 
 
 @dataclass
@@ -27,20 +27,39 @@ class InputFailure(Exception):
     """One input that could not be read; the message is the one-line report."""
 
 
-def expand_inputs(inputs: list[str]) -> list[str]:
+_TEXT_SUFFIXES = (".txt", ".jsonl")
+
+
+def expand_inputs(inputs: list[str], report=None) -> list[str]:
+    """Files of the inputs: folders are walked for .txt and .jsonl files (any letter case); a
+    broken link or an unreadable folder entry is reported through `report(message)`, never
+    passed over silently."""
     paths: list[str] = []
     for item in inputs:
         p = Path(item)
         if item != "-" and p.is_dir():
-            paths += sorted(str(f) for f in p.rglob("*") if f.suffix in (".txt", ".jsonl") and f.is_file())
+            for f in sorted(p.rglob("*")):
+                if f.suffix.lower() not in _TEXT_SUFFIXES:
+                    continue
+                if f.is_file():
+                    paths.append(str(f))
+                elif report is not None and not f.is_dir():
+                    report(f"[E108] {f}: a broken link or not a regular file")
         else:
             paths.append(item)
     return paths
 
 
-def iter_inputs(path: str) -> Iterator[Article]:
-    """The articles of one input: a .txt file is one article, a .jsonl file one per line."""
+def iter_inputs(path: str, report=None) -> Iterator[Article]:
+    """The articles of one input: a .txt file is one article, a .jsonl file one per line. A bad
+    JSONL line (not JSON, not an object, no string 'text') goes to `report(message)` with
+    file:line and the lines after it are still read; without `report` it raises InputFailure."""
     from .jsonl import read_records
+
+    def bad(message: str) -> None:
+        if report is None:
+            raise InputFailure(message)
+        report(message)
 
     if path == "-":
         data = sys.stdin.buffer.read()
@@ -48,28 +67,87 @@ def iter_inputs(path: str) -> Iterator[Article]:
         return
     p = Path(path)
     if not p.exists():
-        raise InputFailure(f"{path}: no such file")
-    if p.suffix == ".jsonl":
+        raise InputFailure(f"[E105] {path}: no such file")
+    if p.suffix.lower() == ".jsonl":
+        errors: list[str] = []
         try:
-            for n, rec in read_records(p):
+            for n, rec in read_records(p, errors=errors if report is not None else None):
+                while errors:
+                    bad(errors.pop(0))
                 if not isinstance(rec.get("text"), str):
-                    raise InputFailure(f"{path}:{n}: the record has no string 'text' field")
+                    bad(f"[E111] {path}:{n}: the record has no string 'text' field")
+                    continue
                 yield Article(str(rec.get("id") or f"{p.stem}-{n}"), rec["text"], rec if "entities" in rec else None)
+            while errors:
+                bad(errors.pop(0))
         except KcnlpError as exc:
-            raise InputFailure(exc.message) from None
+            raise InputFailure(str(exc)) from None
         return
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputFailure(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputFailure(f"[E105] {path}: cannot read ({exc.strerror})") from None
     yield Article(p.stem, _decode(data, path))
-
-
 def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFailure(f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it to UTF-8 first") from None
+        raise InputFailure(f"[E107] {name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it to UTF-8 first") from None
+
+
+class _Stop(Exception):
+    """The first unreadable input ends a run without --skip-errors."""
+
+
+class Inputs:
+    """The articles of a command's inputs. Every unreadable one (a missing or non-UTF-8 file, a
+    broken link, a malformed JSONL line, a record without text, a text that cannot be processed)
+    is reported on stderr as `kcnlp: [Ecode] where: what` and counted in `failures`; the good ones
+    are all still given, unless `skip_errors` is off, where the first failure ends the input."""
+
+    def __init__(self, inputs: list[str], skip_errors: bool, example: str | None = None):
+        self.inputs, self.skip_errors, self.example = inputs, skip_errors, example
+        self.failures: list[str] = []
+        self.many = example is None and (len(inputs) > 1 or any(Path(i).is_dir() or i.lower().endswith(".jsonl") for i in inputs))
+
+    def report(self, message: str) -> bool:
+        """Report an unreadable input; True when the run goes on past it (--skip-errors)."""
+        print(f"kcnlp: {message}", file=sys.stderr)
+        self.failures.append(message)
+        return self.skip_errors
+
+    def _report_or_stop(self, message: str) -> None:
+        if not self.report(message):
+            raise _Stop
+
+    def articles(self) -> Iterator[Article]:
+        from .pipeline import text_problem
+
+        if self.example is not None:
+            yield Article("example", self.example)
+            return
+        try:
+            for path in expand_inputs(self.inputs, self._report_or_stop):
+                try:
+                    for art in iter_inputs(path, self._report_or_stop):
+                        problem = text_problem(art.text)
+                        if problem is not None:
+                            self._report_or_stop(f"[{problem.code}] {path} ({art.id}): {problem.message}")
+                            continue
+                        yield art
+                except InputFailure as exc:
+                    self._report_or_stop(str(exc))
+        except _Stop:
+            return
+
+    def summary(self, written: str) -> int:
+        """Say what was written and skipped; the exit code (1 when anything was skipped)."""
+        if not self.failures:
+            return 0
+        what = "skipped" if self.skip_errors else "stopped at"
+        print(f"kcnlp: {written}; {what} {len(self.failures)} unreadable input(s)"
+              + ("" if self.skip_errors else " (use --skip-errors to go on past them)"), file=sys.stderr)
+        return 1
 
 
 def run_extract(args) -> int:
@@ -77,7 +155,7 @@ def run_extract(args) -> int:
 
     from .document import Document
     from .formats import write_output
-    from .pipeline import default_pipeline, doc_to_document, extract, load
+    from .pipeline import default_pipeline, extract, load, pipe
 
     fmt = args.format or ("table" if args.example else "jsonl")
     try:
@@ -85,43 +163,30 @@ def run_extract(args) -> int:
     except KcnlpError as exc:
         print(f"kcnlp: {exc}", file=sys.stderr)
         return 1
-    failures: list[str] = []
-    if args.example:
-        text = resources.files("kcnlp.data").joinpath("example.txt").read_text(encoding="utf-8")
-        articles_by_input = [("example", lambda: iter([Article("example", text)]))]
-    else:
-        articles_by_input = [(p, (lambda p=p: iter_inputs(p))) for p in expand_inputs(args.inputs)]
-
-    def articles():
-        for name, arts in articles_by_input:
-            try:
-                yield from arts()
-            except InputFailure as exc:
-                print(f"kcnlp: {exc}", file=sys.stderr)
-                failures.append(str(exc))
-                if not args.skip_errors:
-                    return
+    example = resources.files("kcnlp.data").joinpath("example.txt").read_text(encoding="utf-8") if args.example else None
+    inputs = Inputs(args.inputs, args.skip_errors, example)
 
     def documents():
         if args.dask_scheduler:
             from .scale import extract_dask
 
-            for rec in extract_dask(((a.id, a.text) for a in articles()), args.dask_scheduler, model=args.model):
+            for rec in extract_dask(((a.id, a.text) for a in inputs.articles()), args.dask_scheduler, model=args.model):
                 yield Document.from_dict(rec)
             return
-        workers = max(1, args.workers)
-        if workers == 1:
-            for art in articles():
+        if args.workers == 1:
+            for art in inputs.articles():
                 yield extract(art.text, nlp=nlp, doc_id=art.id)
             return
-        # Worker processes each hold the pipeline; texts go out in batches, in order.
-        for doc, doc_id in nlp.pipe(((a.text, a.id) for a in articles()), as_tuples=True,
-                                    n_process=workers, batch_size=args.batch_size):
-            yield doc_to_document(doc, doc_id) if doc.text.strip() else Document(text=doc.text, id=doc_id)
+        # worker processes each hold the pipeline; texts go out in batches, in order
+        ids: list[str] = []
 
-    many = len(articles_by_input) > 1 or any(str(p).endswith(".jsonl") for p, _ in articles_by_input)
-    progress = tqdm(documents(), unit="doc", disable=None if many else True, file=sys.stderr)
+        def texts():
+            for art in inputs.articles():
+                ids.append(art.id)
+                yield art.text
+        yield from pipe(texts(), nlp=nlp, batch_size=args.batch_size, n_process=args.workers, ids=_ids(ids))
 
+    progress = tqdm(documents(), unit="doc", disable=None if inputs.many else True, file=sys.stderr)
     encoding = "utf-8-sig" if args.bom else "utf-8"
     out = open(args.output, "w", encoding=encoding, newline="") if args.output else sys.stdout
     if args.bom and not args.output:
@@ -131,9 +196,13 @@ def run_extract(args) -> int:
     finally:
         if args.output:
             out.close()
-    if failures:
-        what = "skipped" if args.skip_errors else "stopped at"
-        print(f"kcnlp: {n} documents written; {what} {len(failures)} unreadable input(s)"
-              + ("" if args.skip_errors else " (use --skip-errors to go on past them)"), file=sys.stderr)
-        return 1
-    return 0
+    return inputs.summary(f"{n} documents written")
+
+
+def _ids(seen: list[str]) -> Iterator[str]:
+    """The ids of the texts in the order they were read: a document comes out of `pipe` only
+    after its text was read, so its id is in `seen` by then."""
+    i = 0
+    while True:
+        yield seen[i]
+        i += 1

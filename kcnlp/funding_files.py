@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from .errors import KcnlpError
-from .extract_files import InputFailure, expand_inputs, iter_inputs
+from .extract_files import Inputs
 
 __all__ = ["run_funding", "format_table"]
 
@@ -41,27 +41,25 @@ def run_funding(args) -> int:
     if unknown:
         print(f"kcnlp: [E120] --by takes {', '.join(GROUP_KEYS)}, not {', '.join(unknown)}", file=sys.stderr)
         return 2
-    failures: list[str] = []
+    inputs = Inputs(args.inputs, args.skip_errors)
     nlp = None
 
     def documents():
         nonlocal nlp
-        for path in expand_inputs(args.inputs):
-            try:
-                for art in iter_inputs(path):
-                    if art.record is not None:
-                        doc = Document.from_dict(art.record)
-                        doc.id = doc.id or art.id
-                        yield doc
-                        continue
-                    if nlp is None:
-                        nlp = load(args.model) if args.model else default_pipeline()
-                    yield extract(art.text, nlp=nlp, doc_id=art.id)
-            except (InputFailure, KcnlpError) as exc:
-                print(f"kcnlp: {exc}", file=sys.stderr)
-                failures.append(str(exc))
-                if not args.skip_errors:
-                    return
+        for art in inputs.articles():
+            if art.record is not None:
+                try:
+                    doc = Document.from_dict(art.record)
+                except KcnlpError as exc:
+                    if not inputs.report(f"[{exc.code}] {art.id}: {exc.message}"):
+                        return
+                    continue
+                doc.id = doc.id or art.id
+                yield doc
+                continue
+            if nlp is None:
+                nlp = load(args.model) if args.model else default_pipeline()
+            yield extract(art.text, nlp=nlp, doc_id=art.id)
 
     progress = tqdm(documents(), unit="doc", file=sys.stderr, disable=None)
     table = funding_table(progress, by=by)
@@ -71,9 +69,4 @@ def run_funding(args) -> int:
             out.write(text)
     else:
         sys.stdout.write(text)
-    if failures:
-        what = "skipped" if args.skip_errors else "stopped at"
-        print(f"kcnlp: {what} {len(failures)} unreadable input(s)" + ("" if args.skip_errors else " (use --skip-errors to go on past them)"),
-              file=sys.stderr)
-        return 1
-    return 0
+    return inputs.summary(f"{len(table)} rows written")

@@ -13,7 +13,7 @@ __all__ = ["read_records", "read_documents", "write_records", "write_documents"]
 
 def read_records(path: str | Path, errors: list[str] | None = None) -> Iterator[tuple[int, dict]]:
     """(line number, record) for every non-blank line. A malformed line raises RecordError,
-    or, when an `errors` list is given, is reported there ("file:line: what") and skipped."""
+    or, when an `errors` list is given, is reported there ("[E106] file:line: what") and skipped."""
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8")
@@ -32,12 +32,12 @@ def read_records(path: str | Path, errors: list[str] | None = None) -> Iterator[
                     err = RecordError("E106", f"not valid JSON ({exc.msg} at column {exc.colno})", str(path), n)
                     if errors is None:
                         raise err from None
-                    errors.append(err.message)
+                    errors.append(str(err))
                     continue
                 except RecordError as err:
                     if errors is None:
                         raise
-                    errors.append(err.message)
+                    errors.append(str(err))
                     continue
                 yield n, rec
         except UnicodeDecodeError as exc:

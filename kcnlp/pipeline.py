@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 import warnings
@@ -90,10 +91,26 @@ def default_pipeline() -> Language:
         return _default
 
 
-def _check_text(text) -> str:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text) -> InputError | None:
+    """Why `text` cannot be extracted from, as a coded error, or None: not a str (E001), or a lone
+    surrogate code point (E002; legal in JSON, but no UTF-8 text can hold it)."""
     if not isinstance(text, str):
-        raise InputError("E001", f"extract() takes the article as a str; got {type(text).__name__}"
-                         + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(text, (bytes, bytearray)) else ""))
+        return InputError("E001", f"an article must be a str; got {type(text).__name__}"
+                          + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(text, (bytes, bytearray)) else ""))
+    m = _SURROGATE.search(text)
+    if m:
+        return InputError("E002", f"the text holds a lone surrogate (U+{ord(m.group()):04X}) at offset {m.start()}, "
+                                  "which no UTF-8 text can hold; repair the source (e.g. a broken \\u escape)")
+    return None
+
+
+def _check_text(text) -> str:
+    problem = text_problem(text)
+    if problem is not None:
+        raise problem
     return text
 
 
@@ -140,16 +157,23 @@ def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
     id_iter = iter(ids) if ids is not None else None
 
-    def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
-        # context = (text number, offset of the piece, number of pieces)
+    def pieces(bad) -> Iterator[tuple[str, tuple[int, int, int]]]:
+        # context = (text number, offset of the piece, number of pieces); the stream ends at the
+        # first bad text, so every text before it still comes out before the error is raised
         for i, t in enumerate(texts):
-            t = _check_text(t)
+            problem = text_problem(t)
+            if problem is not None:
+                bad.append((i, problem))
+                return
             parts = _chunks(t) if len(t) > CHUNK_CHARS else [(0, t)]
             for offset, piece in parts:
                 yield piece, (i, offset, len(parts))
 
     pending: list[tuple[int, Document]] = []
-    for doc, (i, offset, n_parts) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+    bad: list[tuple[int, InputError]] = []
+    if batch_size < 1 or n_process < 1:
+        raise ValueError(f"batch_size and n_process must be at least 1 (got {batch_size}, {n_process})")
+    for doc, (i, offset, n_parts) in nlp.pipe(pieces(bad), as_tuples=True, batch_size=batch_size, n_process=n_process):
         part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
         pending.append((offset, part))
         if len(pending) == n_parts:
@@ -157,6 +181,9 @@ def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32
             merged.id = next(id_iter, "") if id_iter is not None else ""
             pending = []
             yield merged
+    if bad:
+        index, problem = bad[0]
+        raise type(problem)(problem.code, f"text {index} of the input: {problem.message}")
 
 
 def _merge(parts: list[tuple[int, Document]]) -> Document:
