@@ -80,14 +80,25 @@ class LinearClassifier:
                 raise ModelError("E204", f"{f} is missing: retrain the model or copy the whole model directory")
         try:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            raise ModelError("E205", f"{meta_file} is corrupt ({type(exc).__name__}: {exc})") from None
+        try:
             with np.load(weights_file, allow_pickle=False) as w:
-                coef, intercept = w["coef"], w["intercept"]
-        except (ValueError, KeyError, OSError, json.JSONDecodeError) as exc:
-            raise ModelError("E205", f"{path} is corrupt ({type(exc).__name__}: {exc})") from None
-        if coef.shape != (intercept.shape[0], len(meta["features"])):
-            raise ModelError("E205", f"{weights_file} does not fit {meta_file}: weights {coef.shape}, {len(meta['features'])} features")
+                coef, intercept = np.asarray(w["coef"], dtype=np.float64), np.asarray(w["intercept"], dtype=np.float64)
+        except (ValueError, KeyError, OSError, TypeError) as exc:
+            raise ModelError("E205", f"{weights_file} is corrupt ({type(exc).__name__}: {exc})") from None
+        classes, features = (meta.get("classes"), meta.get("features")) if isinstance(meta, dict) else (None, None)
+        if not (isinstance(classes, list) and len(classes) >= 2 and all(isinstance(c, str) for c in classes)
+                and isinstance(features, list) and all(isinstance(f, str) for f in features)):
+            raise ModelError("E205", f"{meta_file} must hold 'classes' (two or more names) and 'features' (a list of names)")
+        rows = 1 if len(classes) == 2 else len(classes)
+        if coef.ndim != 2 or coef.shape != (rows, len(features)) or intercept.shape != (rows,):
+            raise ModelError("E205", f"{weights_file} does not fit {meta_file}: weights {coef.shape} and intercept "
+                                     f"{intercept.shape} for {len(classes)} classes and {len(features)} features")
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+            raise ModelError("E206", f"{weights_file} holds NaN or infinite weights: the file is damaged; retrain the model")
         _check_version(meta.get("info", {}).get("sklearn"), path)
-        return cls(meta["classes"], {n: i for i, n in enumerate(meta["features"])}, coef, intercept, meta.get("info"))
+        return cls(classes, {n: i for i, n in enumerate(features)}, coef, intercept, meta.get("info"))
 
 
 def _check_version(trained_with: str | None, path: Path) -> None:
@@ -110,10 +121,24 @@ class ModelStage:
         self.model = model
 
     def to_disk(self, path, exclude=()) -> None:
-        Path(path).mkdir(parents=True, exist_ok=True)
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        # says whether a classifier was saved, so that a missing one is an error, not a silent fallback to rules
+        (path / "stage.json").write_text(json.dumps({"trained": self.model is not None}), encoding="utf-8")
         if self.model is not None:
             self.model.save(path)
 
     def from_disk(self, path, exclude=()) -> "ModelStage":
-        self.model = LinearClassifier.load(path) if (Path(path) / "model.json").exists() else None
+        path = Path(path)
+        marker = path / "stage.json"
+        if marker.is_file():
+            try:
+                trained = json.loads(marker.read_text(encoding="utf-8"))["trained"]
+            except (ValueError, KeyError, TypeError, OSError) as exc:
+                raise ModelError("E205", f"{marker} is corrupt ({type(exc).__name__}: {exc})") from None
+            if not isinstance(trained, bool):
+                raise ModelError("E205", f"{marker}: 'trained' must be true or false, not {trained!r}")
+        else:  # a model saved before stage.json existed
+            trained = (path / "model.json").exists()
+        self.model = LinearClassifier.load(path) if trained else None
         return self

@@ -128,6 +128,12 @@ def _read_range(tokens: list[str], integer_context: bool) -> tuple[Decimal, Deci
 
 # --- MONEY --------------------------------------------------------------------------------
 
+# Plausible ceilings: Vietnam's whole state budget is about 2e15 đồng a year; no count in these
+# articles comes near 1e12. A larger number is a misreading (digits run together), not a value.
+MAX_VND = 10**16
+MAX_QUANTITY = 10**12
+
+
 def parse_money(text: str) -> Parsed:
     """"3,37 tỷ đồng" → value 3370000000; "3 - 5 triệu đồng/tháng" → value, value_max, per."""
     amount_text, slash, per_text = text.partition("/")
@@ -158,6 +164,8 @@ def parse_money(text: str) -> Parsed:
         return _fail(f"unread words: {' '.join(tokens[used:])!r}")
     if high is not None and high < low:
         return _fail("range upper bound below lower bound")
+    if (high if high is not None else low) > MAX_VND:
+        return _fail(f"above {MAX_VND:.0e} đồng, more than any Vietnamese budget: a misread number")
     return Parsed({
         "value": int(low.to_integral_value()),
         "value_max": int(high.to_integral_value()) if high is not None else None,
@@ -181,6 +189,10 @@ def parse_quantity(text: str) -> Parsed:
     if isinstance(read, str):
         return _fail(read)
     low, high, used = read
+    if high is not None and high < low:
+        return _fail("range upper bound below lower bound")
+    if (high if high is not None else low) > MAX_QUANTITY:
+        return _fail(f"above {MAX_QUANTITY:.0e}: a misread number")
     unit = _unit_after(text, tokens, used)
     unit = re.sub(r"^/\s*\d+(?:[.,]\d+)*\s+", "", unit)  # "98/98 xã": a count out of a total
     # "m 3 /năm" as pages write it is the unit "m3/năm"

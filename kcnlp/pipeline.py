@@ -55,17 +55,52 @@ def load(path: str | Path) -> Language:
         raise ModelError("E201", f"no model directory at {path}: give the folder that holds config.cfg")
     if not (path / "config.cfg").is_file():
         raise ModelError("E202", f"{path / 'config.cfg'} is missing: {path} is not a kcnlp model directory")
+    for name in ("meta.json", "tokenizer"):
+        if not (path / name).exists():
+            raise ModelError("E202", f"{path / name} is missing: copy the whole model directory or retrain it")
+    for pipe_name in _pipe_names(path):
+        if not (path / pipe_name).exists():
+            raise ModelError("E202", f"{path / pipe_name} is missing: the model's config.cfg lists it; copy the whole model directory")
     try:
         nlp = spacy.load(path)
     except ModelError:
         raise
     except Exception as exc:  # spaCy raises many kinds; name the folder and the cause
         raise ModelError("E203", f"cannot load the model in {path}: {type(exc).__name__}: {exc}") from exc
+    _check_finite(nlp, path)
     trained_with = nlp.meta.get("kcnlp", {}).get("kcnlp")
     if trained_with and trained_with.split(".")[:2] != __version__.split(".")[:2]:
         warnings.warn(f"{path} was trained with kcnlp {trained_with}, this is kcnlp {__version__}: it loads, "
                       "but retrain it (kcnlp train) for figures that match this version", stacklevel=2)
     return nlp
+
+
+def _pipe_names(path: Path) -> list[str]:
+    """The components config.cfg lists that keep files of their own (trained ones)."""
+    import configparser
+
+    config = configparser.ConfigParser(interpolation=None)
+    try:
+        config.read(path / "config.cfg", encoding="utf-8")
+        names = [n.strip() for n in config.get("nlp", "pipeline").strip("[]").replace('"', "").split(",") if n.strip()]
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ModelError("E203", f"{path / 'config.cfg'} cannot be read ({type(exc).__name__}: {exc})") from None
+    return [n for n in names if n in ("tok2vec", "ner", "kcnlp_category", "kcnlp_role", "kcnlp_relation_model")]
+
+
+def _check_finite(nlp: Language, path: Path) -> None:
+    """A damaged weights file can load as NaN or infinite numbers: refuse it, naming the component."""
+    import numpy as np
+
+    for name, component in nlp.components:  # the recognizer's ner and tok2vec are disabled pipes
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            for param in node.param_names:
+                if node.has_param(param) and not np.isfinite(node.ops.to_numpy(node.get_param(param))).all():
+                    raise ModelError("E206", f"{path / name} holds NaN or infinite weights ({node.name}.{param}): "
+                                             "the files are damaged; retrain the model")
 
 
 def default_model_path() -> Path | None:

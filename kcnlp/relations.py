@@ -15,6 +15,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .errors import ModelError
 from .linear import LinearClassifier, ModelStage
 from .rules import MEANS_WORDS
 from .schema import RELATION_TAILS
@@ -320,7 +321,13 @@ class RelationModel(ModelStage):
     def from_disk(self, path, exclude=()):
         settings = Path(path) / "settings.json"
         if settings.exists():
-            self.threshold = json.loads(settings.read_text(encoding="utf-8"))["threshold"]
+            try:
+                threshold = json.loads(settings.read_text(encoding="utf-8"))["threshold"]
+            except (ValueError, KeyError, TypeError, OSError) as exc:
+                raise ModelError("E205", f"{settings} is corrupt ({type(exc).__name__}: {exc})") from None
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
+                raise ModelError("E207", f"{settings}: 'threshold' must be a number between 0 and 1, not {threshold!r}")
+            self.threshold = float(threshold)
         return super().from_disk(path)
 
 

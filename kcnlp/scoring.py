@@ -98,7 +98,7 @@ def score_records(gold: dict[str, dict], pred: dict[str, dict], errors: list | N
     role_conf: Counter = Counter()
     funding: Counter = Counter()
     for did, g in gold.items():
-        p = pred.get(did, {"entities": [], "relations": []})
+        p = pred.get(did, {"text": g["text"], "entities": [], "relations": []})
         gk = {entity_key(e): e for e in g["entities"]}
         pk = {entity_key(e): e for e in p["entities"]}
         for k in gk:

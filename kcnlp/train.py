@@ -265,12 +265,41 @@ def _headline(s: dict) -> dict:
     return {k: s[k] for k in keep}
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def recover_interrupted(output: Path) -> list[str]:
+    """Put right what a killed training run left beside `output`: the previous model moved aside
+    (`.NAME.old`) goes back when `output` is missing, and half-written temporary folders
+    (`.NAME.<random>`) are removed. Returns what was done, one line each."""
+    done = []
+    old = output.with_name(f".{output.name}.old")
+    if old.is_dir() and not output.exists():
+        os.replace(old, output)
+        done.append(f"restored the previous model from {old.name}")
+    elif old.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
+        done.append(f"removed {old.name}")
+    for leftover in output.parent.glob(f".{output.name}.*"):
+        if leftover.is_dir() and leftover != old:
+            shutil.rmtree(leftover, ignore_errors=True)
+            done.append(f"removed the unfinished {leftover.name}")
+    for line in done:
+        _log(f"   {output.name}: {line}")
+    return done
+
+
 def write_atomically(nlp, output: Path, meta: dict) -> None:
     """Write to a temporary folder beside `output`, then swap it in: an interrupted run
     never leaves a half-written model where a good one was."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; a model folder follows the user's umask
     try:
         nlp.to_disk(tmp)
         (tmp / "meta.json").write_text(json.dumps({**json.loads((tmp / "meta.json").read_text(encoding="utf-8")), "kcnlp": meta},

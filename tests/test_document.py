@@ -24,7 +24,8 @@ def test_events_are_derived_from_relations():
         relations=[Relation("T1", "T3", "FUNDING"), Relation("T1", "T2", "OUTPUT")],
     )
     assert doc.to_dict()["events"] == [{"trigger": "T1", "category": "TRAINING", "funding": ["T3"], "outputs": ["T2"],
-                                        "participants": [], "times": [], "places": []}]
+                                        "participants": [], "times": [], "places": [],
+                                        "state_vnd": 10_000_000, "counterpart_vnd": None, "total_vnd": 10_000_000}]
 
 
 def test_label_fields_are_always_present():

@@ -94,7 +94,11 @@ def read(path: str | Path, report: Report) -> list[Item]:
             sidecar[entry["file"]] = entry
     items = []
     order = {name: k for k, name in enumerate(sidecar)}  # the order they were written in, else by name
-    named = {txt.relative_to(folder).with_suffix("").as_posix(): txt for txt in folder.rglob("*.txt")}
+    named = {txt.relative_to(folder).with_suffix("").as_posix(): txt for txt in folder.rglob("*.txt") if txt.is_file()}
+    for ann in sorted(folder.rglob("*.ann")):
+        if ann.relative_to(folder).with_suffix("").as_posix() not in named:
+            report.read["documents"] += 1
+            report.skip(str(ann), "documents", ann.name, f"no {ann.with_suffix('.txt').name} beside it: the annotations have no text")
     for name in sorted(named, key=lambda name: (order.get(name, len(order)), name)):
         txt = named[name]
         ann = txt.with_suffix(".ann")

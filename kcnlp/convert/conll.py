@@ -115,8 +115,11 @@ def read(path: str | Path, report: Report) -> list[Item]:
             continue
         if len(cols) < 2 or not _TAG.fullmatch(cols[-1]):
             raise RecordError("E112", f"expected 'TOKEN POS CHUNK TAG' with a BIO tag (O, B-LABEL, I-LABEL), got {line[:60]!r}", str(path), n)
-        sep = next((_unescape(c[len(SPACES):]) if c.startswith(SPACES) else "" for c in cols[1:-1]
-                    if c == NO_SPACE or c.startswith(SPACES)), None)
+        try:
+            sep = next((_unescape(c[len(SPACES):]) if c.startswith(SPACES) else "" for c in cols[1:-1]
+                        if c == NO_SPACE or c.startswith(SPACES)), None)
+        except (UnicodeDecodeError, UnicodeEncodeError) as exc:
+            raise RecordError("E112", f"the {SPACES} column holds a bad escape ({exc.reason}): {line[:60]!r}", str(path), n) from None
         docs[-1][-1].append((cols[0], sep, cols[-1], n))
     items = []
     for sentences in docs:

@@ -73,7 +73,9 @@ def read(path: str | Path, report: Report) -> list[Item]:
 
 def _entities(line: dict, where: str, report: Report) -> tuple[list[Span], list[Attr]]:
     raw = line.get("entities")
-    if raw is None and isinstance(line.get("label"), list):  # older export: [[start, end, "LABEL"], …]
+    if raw and isinstance(line.get("label"), list) and line["label"]:
+        raise RecordError("E112", "the line has spans both in 'entities' and in 'label'; keep one of the two", *where.rsplit(":", 1))
+    if not raw and isinstance(line.get("label"), list):  # older export: [[start, end, "LABEL"], …] (also beside an empty 'entities')
         raw = [{"id": f"L{k}", "start_offset": x[0], "end_offset": x[1], "label": x[2]} if isinstance(x, list) and len(x) == 3 else x
                for k, x in enumerate(line["label"], 1)]
     spans, attrs = [], []

@@ -127,12 +127,17 @@ def _parse_results(results: list, where: str, report: Report) -> tuple[list[Span
         if kind == "labels":
             report.read["entities"] += 1
             labels = value.get("labels") or []
-            problem = f"{len(labels)} labels {labels}; a kcnlp entity has one" if len(labels) != 1 else None
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                problem, labels = f"'labels' must be a list of label names, not {labels!r}", []
+            else:
+                problem = f"{len(labels)} labels {labels}; a kcnlp entity has one" if len(labels) != 1 else None
             spans.append(Span(rid, value.get("start"), value.get("end"), labels[0] if labels else None, at, value.get("text"), problem))
             report.note("region notes (meta) ignored", int(bool(r.get("meta"))))
         elif kind == "relation":
             report.read["relations"] += 1
             labels = r.get("labels") or []
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                labels = [labels]  # reported below as not one label name
             head, tail = str(r.get("from_id")), str(r.get("to_id"))
             if r.get("direction") == "left":
                 head, tail = tail, head
