@@ -184,38 +184,65 @@ def extract(text: str, nlp: Language | None = None, doc_id: str = "") -> Documen
     return next(pipe([text], nlp=nlp, ids=[doc_id]))
 
 
+#: texts processed inside one spaCy memory zone (one process; with worker processes, ten times
+#: as many, as each group starts the workers afresh): the strings a group adds to the vocabulary
+#: are freed after it, so memory stays flat however many texts there are
+ZONE_TEXTS = 256
+_zone_lock = threading.Lock()  # spaCy memory zones must not overlap: one group at a time
+
+
 def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32, n_process: int = 1,
          ids: Iterable[str] | None = None) -> Iterator[Document]:
-    """Extract from many texts lazily, in order; memory stays flat however many there are.
-    Texts longer than CHUNK_CHARS are processed in pieces and put back together."""
+    """Extract from many texts lazily, in order; memory stays flat however many there are (the
+    texts go through the model in groups of ZONE_TEXTS, each in a spaCy memory zone, so the first
+    document comes out once its group is done). Texts
+    longer than CHUNK_CHARS are processed in pieces and put back together. A text that is not a
+    str, or holds a lone surrogate, ends the stream: every text before it comes out first, then
+    an InputError names it by its index."""
+    if batch_size < 1 or n_process < 1:
+        raise ValueError(f"batch_size and n_process must be at least 1 (got {batch_size}, {n_process})")
     nlp = nlp or default_pipeline()
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
     id_iter = iter(ids) if ids is not None else None
+    source = enumerate(texts)
+    bad: list[tuple[int, InputError]] = []
+    zone_texts = ZONE_TEXTS * (10 if n_process > 1 else 1)
 
-    def pieces(bad) -> Iterator[tuple[str, tuple[int, int, int]]]:
-        # context = (text number, offset of the piece, number of pieces); the stream ends at the
-        # first bad text, so every text before it still comes out before the error is raised
-        for i, t in enumerate(texts):
-            problem = text_problem(t)
-            if problem is not None:
-                bad.append((i, problem))
-                return
+    def pieces(group: list[tuple[int, str]]) -> Iterator[tuple[str, tuple[int, int, int]]]:
+        # context = (text number, offset of the piece, number of pieces)
+        for i, t in group:
             parts = _chunks(t) if len(t) > CHUNK_CHARS else [(0, t)]
             for offset, piece in parts:
                 yield piece, (i, offset, len(parts))
 
-    pending: list[tuple[int, Document]] = []
-    bad: list[tuple[int, InputError]] = []
-    if batch_size < 1 or n_process < 1:
-        raise ValueError(f"batch_size and n_process must be at least 1 (got {batch_size}, {n_process})")
-    for doc, (i, offset, n_parts) in nlp.pipe(pieces(bad), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
-        pending.append((offset, part))
-        if len(pending) == n_parts:
-            merged = pending[0][1] if n_parts == 1 else _merge(pending)
+    while not bad:
+        group = []
+        for i, t in source:
+            problem = text_problem(t)
+            if problem is not None:
+                bad.append((i, problem))
+                break
+            group.append((i, t))
+            if len(group) == zone_texts:
+                break
+        if not group:
+            break
+        pending: list[tuple[int, Document]] = []
+        done: list[Document] = []
+        # the group is finished inside the zone and yielded after it: nothing of spaCy's outlives
+        # the zone, and a caller's own extract() between two documents never nests zones
+        with _zone_lock, nlp.memory_zone():
+            for doc, (i, offset, n_parts) in nlp.pipe(pieces(group), as_tuples=True, batch_size=batch_size, n_process=n_process):
+                part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
+                pending.append((offset, part))
+                if len(pending) == n_parts:
+                    done.append(pending[0][1] if n_parts == 1 else _merge(pending))
+                    pending = []
+        for merged in done:
             merged.id = next(id_iter, "") if id_iter is not None else ""
-            pending = []
             yield merged
+        if len(group) < zone_texts:
+            break
     if bad:
         index, problem = bad[0]
         raise type(problem)(problem.code, f"text {index} of the input: {problem.message}")

@@ -206,3 +206,22 @@ def test_a_written_model_follows_the_umask(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "m").stat().st_mode & 0o777 == 0o755
+
+
+def test_the_vocabulary_does_not_grow_with_new_words():
+    import random
+    import string
+
+    from kcnlp.pipeline import default_pipeline
+
+    nlp = default_pipeline()
+    rng = random.Random(0)
+
+    def text():
+        words = " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(9)) for _ in range(20))
+        return f"Trung tâm hỗ trợ {words} với kinh phí 100 triệu đồng."
+    list(kcnlp.pipe([text() for _ in range(20)], nlp=nlp))  # first-use strings of the pipeline itself
+    before = len(nlp.vocab.strings)
+    docs = list(kcnlp.pipe((text() for _ in range(600)), nlp=nlp))
+    assert len(docs) == 600 and docs[-1].entities[-1].text == "100 triệu đồng"
+    assert len(nlp.vocab.strings) == before
