@@ -21,7 +21,7 @@ from .rules import MEANS_WORDS
 from .schema import RELATION_TAILS
 from .spanattrs import span_attrs
 
-__all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS"]
+__all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS", "approves", "without_approvers"]
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
@@ -49,6 +49,22 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         out.append((start, len(text)))
     return out
+
+
+# SPEC §5: who approves, assigns or issues a decision about an activity is not its PARTICIPANT
+# ("Cục Công Thương địa phương giao Trung tâm …", "UBND tỉnh phê duyệt …").
+_APPROVES = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?(?:đã\s+|vừa\s+|cũng\s+)?(?:giao|phê\s+duyệt|ban\s+hành|có\s+công\s+văn"
+                       r"|có\s+quyết\s+định|ký\s+quyết\s+định|chỉ\s+đạo|quyết\s+định|thẩm\s+định)(?![\w])", re.IGNORECASE)
+
+
+def approves(text: str, org_end: int) -> bool:
+    """Whether the organisation ending at `org_end` is the subject of approving or assigning."""
+    return _APPROVES.match(text, org_end, org_end + 60) is not None
+
+
+def without_approvers(text: str, ents, links: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The links less the PARTICIPANT ones whose organisation only approves or assigns."""
+    return [(h, t, label) for h, t, label in links if not (label == "PARTICIPANT" and approves(text, ents[t][1]))]
 
 
 def link_rules(text: str, ents: list[tuple[int, int, str, dict]], sents=None) -> list[tuple[int, int, str]]:
@@ -107,7 +123,8 @@ class RelationRules:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [(e.start_char, e.end_char, e.label_, span_attrs(e).get("fields") or {}) for e in doc.ents]
-        doc._.relations = link_rules(doc.text, ents)
+        text = doc.text
+        doc._.relations = without_approvers(text, ents, link_rules(text, ents))
         return doc
 
 
@@ -308,10 +325,9 @@ class RelationModel(ModelStage):
         for e in doc.ents:
             attrs = span_attrs(e)
             ents.append((e.start_char, e.end_char, e.label_, {**(attrs.get("fields") or {}), "category": attrs.get("category")}))
-        if self.model is None:
-            doc._.relations = link_rules(doc.text, ents)
-        else:
-            doc._.relations = link_model(self.model, doc.text, ents, self.threshold)
+        text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        links = link_rules(text, ents) if self.model is None else link_model(self.model, text, ents, self.threshold)
+        doc._.relations = without_approvers(text, ents, links)
         return doc
 
     def to_disk(self, path, exclude=()):

@@ -49,15 +49,15 @@ _SENTENCE_SOURCE = re.compile(
 # "(nguồn KCĐP)", "… 882 triệu đồng do HTX đối ứng".
 _SOURCE_AFTER = re.compile(
     r"\s*\(?\s*(?:được\s+)?(?:lấy\s+)?(?:từ|thuộc|bằng|là|của)?\s*(?:nguồn|ngân\s+sách|kinh\s+phí|vốn)[^,.;:\n()]{0,45}"
-    r"|\s*(?:cho|từ|thuộc)\s+(?:hoạt\s+động\s+|chương\s+trình\s+|đề\s+án\s+)?khuyến\s+công\s+(?:quốc\s+gia|địa\s+phương)"
+    r"|\s*(?:cho|từ|thuộc)\s+(?:hoạt\s+động\s+|chương\s+trình\s+|kế\s+hoạch\s+|đề\s+án\s+)?khuyến\s+công\s+(?:quốc\s+gia|địa\s+phương)"
     r"|\s*(?:là\s+)?(?:do|của)\s+[^,.;:\n()]{0,40}?(?:đối\s+ứng|đóng\s+góp|tự\s+bỏ|bỏ\s+ra|tự\s+có|tự\s+đầu\s+tư)", re.IGNORECASE)
 # The beneficiary's own spending: "gia đình anh đầu tư thêm 350 triệu", "HTX bỏ ra …".
 _OWN_SPENDING = re.compile(
     r"(?:gia\s+đình|hộ|doanh\s+nghiệp|công\s+ty|HTX|hợp\s+tác\s+xã|cơ\s+sở|chủ\s+cơ\s+sở|anh|chị|ông|bà|DNTN)"
     r"\b[^,.;:\n]{0,35}?(?:tự\s+)?(?:đầu\s+tư|bỏ\s+ra|bỏ\s+thêm|bỏ\s+vốn|chi\s+thêm|góp)(?:\s+thêm)?"
     r"(?:\s+(?:khoảng|hơn|gần|trên|thêm))?\s*$", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.;!?\n:]")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_CLAUSE_END = re.compile(r"[.;!?…\n:]")
+_SENTENCE_END = re.compile(r"[.!?…\n]")
 # An earlier amount ends the words that introduce this one.
 _AMOUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:tỷ|tỉ|triệu|tr|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd|tr\.đ)(?![\w])", re.IGNORECASE)
 # A price per unit of goods ("145 nghìn đồng/kg") is other money.

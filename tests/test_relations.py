@@ -61,3 +61,16 @@ def test_arguments_of_a_list_header_are_candidates_of_each_item():
     ents = _ents(text, [("Năm 2024", "DATE"), ("Trung tâm Khuyến công Hà Nam", "ORG"),
                         ("Đào tạo nghề mây tre đan", "ACTIVITY"), ("Hội chợ", "ACTIVITY")])
     assert sorted(candidate_pairs(text, ents)) == [(2, 0), (2, 1), (3, 0), (3, 1)]
+
+
+def test_who_approves_or_assigns_is_no_participant():
+    from kcnlp.relations import approves, without_approvers
+
+    text = ("Cục Công Thương địa phương giao Trung tâm Khuyến công Quảng Bình thực hiện đề án; "
+            "UBND tỉnh (Sở Tài chính) vừa phê duyệt kế hoạch; Trung tâm Khuyến công Hà Nam tổ chức lớp.")
+    ends = {name: text.index(name) + len(name) for name in ("Cục Công Thương địa phương", "Trung tâm Khuyến công Quảng Bình",
+                                                            "UBND tỉnh", "Trung tâm Khuyến công Hà Nam")}
+    assert [approves(text, end) for end in ends.values()] == [True, False, True, False]
+    ents = [(0, 0, "ACTIVITY", {})] + [(end - 3, end, "ORG", {}) for end in ends.values()]
+    links = [(0, i, "PARTICIPANT") for i in range(1, 5)] + [(0, 1, "PLACE")]
+    assert without_approvers(text, ents, links) == [(0, 2, "PARTICIPANT"), (0, 4, "PARTICIPANT"), (0, 1, "PLACE")]

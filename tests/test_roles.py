@@ -26,6 +26,9 @@ ROLES = [
     ("Máy ép mo cau (tổng giá trị {M}).", "total"),
     ("Tiêu sọ bán khoảng {M}/kg tại vườn.", "other"),
     ("Thợ lành nghề có thu nhập {M}/tháng.", "income"),
+    # an ellipsis ends the words that introduce an amount
+    ("Doanh thu tăng mạnh… Bên cạnh đó, trung tâm cũng đã hỗ trợ {M} cho Công ty TNHH An Phú.", "support"),
+    ("Năm 2018, tỉnh bố trí {M} cho kế hoạch khuyến công địa phương.", "local"),
 ]
 
 
