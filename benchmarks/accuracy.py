@@ -9,7 +9,7 @@ its recognizer (no rule spans) and every role from its classifier; "hybrid" is t
 shipped (per-label entity sources chosen on dev; a role from the introducing words where the
 text gives them, from the classifier elsewhere). `--real DIR` is a folder of gold JSONL files of
 real articles (default: `real/` of the shared folder beside the checkout, when there is one).
-Scores follow the evaluation of `corpus/GUIDELINES.md` (`kcnlp.scoring`).
+Scores follow the evaluation of `corpus/GUIDELINES.md` (`kcnlp.training.scoring`).
 """
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kcnlp.corpus.load import read_split_records  # noqa: E402
-from kcnlp.evaluate import evaluate  # noqa: E402
-from kcnlp.jsonl import read_records  # noqa: E402
+from kcnlp.io.jsonl import read_records  # noqa: E402
 from kcnlp.pipeline import build_rule_pipeline, default_model_path, load  # noqa: E402
 from kcnlp.schema import LABELS  # noqa: E402
+from kcnlp.training.evaluate import evaluate  # noqa: E402
 
 
 def gold_sets(names: list[str], real: Path | None = None) -> dict[str, list[dict]]:

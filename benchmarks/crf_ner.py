@@ -25,10 +25,10 @@ from accuracy import model_and_data  # noqa: E402
 
 from kcnlp import extract  # noqa: E402
 from kcnlp.corpus.load import read_split_records  # noqa: E402
-from kcnlp.ner import entity_doc  # noqa: E402
 from kcnlp.pipeline import build_tokenizer_only, load  # noqa: E402
+from kcnlp.pipeline.ner import entity_doc  # noqa: E402
 from kcnlp.schema import LABELS  # noqa: E402
-from kcnlp.scoring import score_records  # noqa: E402
+from kcnlp.training.scoring import score_records  # noqa: E402
 
 
 def token_features(doc, i: int, hints: bool) -> list[str]:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accuracy import gold_sets  # noqa: E402
 
 from kcnlp.corpus.load import read_split_records  # noqa: E402
-from kcnlp.evaluate import evaluate  # noqa: E402
 from kcnlp.pipeline import load  # noqa: E402
-from kcnlp.train import train_model  # noqa: E402
+from kcnlp.training.evaluate import evaluate  # noqa: E402
+from kcnlp.training.train import train_model  # noqa: E402
 
 
 def subset(records: list[dict], fraction: float) -> list[dict]:

@@ -18,10 +18,10 @@ _LAZY = {
     "extract": ("kcnlp.pipeline", "extract"),
     "pipe": ("kcnlp.pipeline", "pipe"),
     "load": ("kcnlp.pipeline", "load"),
-    "extract_dataset": ("kcnlp.scale", "extract_dataset"),
-    "to_dataframe": ("kcnlp.views", "to_dataframe"),
-    "render": ("kcnlp.views", "render"),
-    "funding_table": ("kcnlp.aggregate", "funding_table"),
+    "extract_dataset": ("kcnlp.io.scale", "extract_dataset"),
+    "to_dataframe": ("kcnlp.io.views", "to_dataframe"),
+    "render": ("kcnlp.io.views", "render"),
+    "funding_table": ("kcnlp.funding.table", "funding_table"),
     "Document": ("kcnlp.document", "Document"),
     "Entity": ("kcnlp.document", "Entity"),
     "Relation": ("kcnlp.document", "Relation"),
@@ -30,12 +30,12 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aggregate import funding_table
     from .document import Document, Entity, Event, Relation
     from .errors import KcnlpError
-    from .pipeline import extract, load, pipe
-    from .scale import extract_dataset
-    from .views import render, to_dataframe
+    from .funding.table import funding_table
+    from .io.scale import extract_dataset
+    from .io.views import render, to_dataframe
+    from .pipeline.build import extract, load, pipe
 
 
 def __getattr__(name: str):

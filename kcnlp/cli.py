@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("first", help="a .kc file or a folder of them: the first annotation")
     a.add_argument("second", help="a .kc file or a folder of them: the second annotation of some of the same documents")
 
-    from .convert import FORMATS
+    from .io.convert import FORMATS
 
     cv = sub.add_parser("convert", help="convert annotations between kcnlp records and annotation tools",
                         description="Prints a report to stderr. Exit 0: all read; 1: annotations were skipped "
@@ -122,23 +122,23 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "extract":
         if not args.inputs and not args.example:
             parser.error("extract needs FILE, DIR or - (or --example)")
-        from .extract_files import run_extract
+        from .io.extract_files import run_extract
 
         return run_extract(args)
     if args.command == "funding":
-        from .funding_files import run_funding
+        from .io.funding_files import run_funding
 
         return run_funding(args)
     if args.command == "train":
-        from .train import read_config, train_model
+        from .training.train import read_config, train_model
 
         config = read_config(args.config) if args.config else None
         train_model(args.corpus, args.output, seed=args.seed, epochs=args.epochs, extra=args.add, config=config)
         return EXIT_OK
     if args.command == "evaluate":
         from .corpus.load import read_split_records
-        from .evaluate import evaluate, render_markdown, write_report
-        from .pipeline import default_pipeline, load
+        from .pipeline.build import default_pipeline, load
+        from .training.evaluate import evaluate, render_markdown, write_report
 
         nlp = load(args.model) if args.model else default_pipeline()
         records = [r for recs in read_split_records(args.data).values() for r in recs]
@@ -154,7 +154,7 @@ def _main(argv: list[str] | None) -> int:
             parser.error("corpus needs build, validate, stats or agreement")
         return commands.run(args)
     if args.command == "convert":
-        from .convert import convert
+        from .io.convert import convert
 
         report = convert(args.input, args.src_format, args.output, args.dst_format, strict=args.strict)
         print(report.format(), file=sys.stderr)

@@ -134,9 +134,9 @@ class Document:
 
     def compute_funding(self) -> list[dict]:
         """Set each event's state / counterpart / total figures and return the document's
-        `funding_checks` (SPEC §7; `kcnlp.funding`). Derived from the entities and events alone,
+        `funding_checks` (SPEC §7; `kcnlp.funding.splits`). Derived from the entities and events alone,
         so it gives the same figures however often it runs."""
-        from .funding import event_figures, funding_checks, money_splits, part_of_map
+        from .funding.splits import event_figures, funding_checks, money_splits, part_of_map
 
         if self.events is None:
             self.events = self.derive_events()
@@ -164,7 +164,7 @@ class Document:
         if not isinstance(d, dict) or not isinstance(d.get("text"), str):
             raise KcnlpError("E104", "a record must be a JSON object with a string 'text'")
         events = d.get("events")
-        return cls(
+        doc = cls(
             text=d["text"],
             id=d.get("id", ""),
             meta=dict(d.get("meta") or {}),
@@ -172,6 +172,8 @@ class Document:
             relations=[Relation.from_dict(r) for r in d.get("relations", [])],
             events=[Event.from_dict(e) for e in events] if events is not None else None,
         )
+        doc.compute_funding()  # figures are derived, never read from the record
+        return doc
 
     def __repr__(self) -> str:
         return f"Document(id={self.id!r}, chars={len(self.text)}, entities={len(self.entities)}, relations={len(self.relations)})"

@@ -3,7 +3,7 @@
 E0xx input text · E1xx records and corpus files · E2xx models · E3xx training and evaluation
 (E301 a corpus folder without train/dev splits · E302 a bad training config)
 
-Annotation-tool files (kcnlp.convert) reuse E104–E107 (not an object, unreadable, not JSON,
+Annotation-tool files (kcnlp.io.convert) reuse E104–E107 (not an object, unreadable, not JSON,
 not UTF-8) and add: E110 wrong top-level type (a Label Studio export is a list of tasks) ·
 E111 a document without its text · E112 a line that is not the format's (brat standoff,
 CoNLL) · E113 output path of the wrong kind · E114 input path of the wrong kind.

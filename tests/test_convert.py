@@ -1,4 +1,4 @@
-"""kcnlp.convert: round trips, hand-written tool files, every kind of skip, malformed input, CLI."""
+"""kcnlp.io.convert: round trips, hand-written tool files, every kind of skip, malformed input, CLI."""
 import json
 import subprocess
 import sys
@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 
 from kcnlp.cli import main
-from kcnlp.convert import FORMATS, convert, read, write
 from kcnlp.corpus.validate import record_problems
 from kcnlp.document import Document
 from kcnlp.errors import RecordError
+from kcnlp.io.convert import FORMATS, convert, read, write
 from tests.conftest import REPO
 
 DEV = REPO / "corpus" / "dev.jsonl"

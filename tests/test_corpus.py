@@ -120,3 +120,13 @@ def test_validator_reports_what_and_where(tmp_path):
     report = validate_paths(path)
     assert any(p.startswith(f"{path}:1 a:") for p in report.problems)
     assert any(f"{path}:2" in p and "not valid JSON" in p for p in report.problems)
+
+
+def test_stats_of_one_split_have_no_whole_corpus_minimums(capsys):
+    from kcnlp.cli import main
+
+    assert main(["corpus", "stats", str(CORPUS / "dev.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| what | count |\n") and "✗" not in out and "✓" not in out
+    assert main(["corpus", "stats", str(CORPUS)]) == 0
+    assert "| what | count | minimum |" in capsys.readouterr().out

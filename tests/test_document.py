@@ -4,7 +4,7 @@ import pytest
 
 from kcnlp.document import Document, Entity, Relation
 from kcnlp.errors import KcnlpError
-from kcnlp.jsonl import read_documents, write_documents
+from kcnlp.io.jsonl import read_documents, write_documents
 
 
 def test_real_gold_round_trips(real_records):

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcnlp.aggregate import UNLINKED, funding_table
 from kcnlp.corpus.markup import compile_text
 from kcnlp.document import Document
+from kcnlp.funding.table import UNLINKED, funding_table
 
 
 def doc(body: str, doc_id: str = "d", province: str = "", date: str = "") -> Document:

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from kcnlp.normalize import parse_date, parse_money, parse_quantity, qualifier_before
-from kcnlp.numbers import parse_digits, parse_number_words
+from kcnlp.pipeline.normalize import parse_date, parse_money, parse_quantity, qualifier_before
+from kcnlp.pipeline.numbers import parse_digits, parse_number_words
 
 DIGITS = [
     ("2.760", None, 2760), ("20.253,331", None, Decimal("20253.331")), ("3,37", None, Decimal("3.37")),

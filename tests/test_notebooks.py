@@ -27,7 +27,7 @@ def test_notebook_runs(path, monkeypatch):
     import nbformat
 
     # the retraining notebook trains for fewer epochs here than a person would (it says so)
-    monkeypatch.setenv("KCNLP_NOTEBOOK_EPOCHS", os.environ.get("KCNLP_NOTEBOOK_EPOCHS", "6"))
+    monkeypatch.setenv("KCNLP_NOTEBOOK_EPOCHS", os.environ.get("KCNLP_NOTEBOOK_EPOCHS", "2"))
     nb = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(nb, timeout=900, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -132,7 +132,7 @@ def test_rule_entities_and_values_on_real_articles(real_records):
 
 
 def test_long_text_is_processed_in_pieces_and_put_back(monkeypatch):
-    import kcnlp.pipeline as pipeline
+    import kcnlp.pipeline.build as pipeline
 
     block = "Năm 2023, tỉnh Hà Nam hỗ trợ 3 lớp đào tạo nghề với kinh phí 1,2 tỷ đồng.\nSở Công Thương Nam Định chi 5 tỷ đồng. "
     text = block * 40
@@ -145,7 +145,7 @@ def test_long_text_is_processed_in_pieces_and_put_back(monkeypatch):
 
 
 def test_chunks_cover_the_text():
-    from kcnlp.pipeline import _chunks
+    from kcnlp.pipeline.build import _chunks
 
     text = ("a" * 30 + "\n" + "b c " * 20 + "d" * 70) * 3
     parts = _chunks(text, 50)

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kcnlp
-from kcnlp.normalize import parse_date, parse_money, parse_quantity
+from kcnlp.pipeline.normalize import parse_date, parse_money, parse_quantity
 
 FRAGMENTS = [
     "Trung tâm Khuyến công tỉnh Nam Định", "hỗ trợ", "2.170 tr đồng", "3,37 tỷ đồng", "trên", "04 đề án",

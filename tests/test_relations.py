@@ -1,6 +1,6 @@
 """Relation candidates and the features the relation classifier sees."""
-from kcnlp.relations import _clause_activities, _features_for
-from kcnlp.relations import candidate_pairs as _triples
+from kcnlp.pipeline.relations import _clause_activities, _features_for
+from kcnlp.pipeline.relations import candidate_pairs as _triples
 
 
 def candidate_pairs(text, ents):
@@ -37,7 +37,7 @@ def test_figures_of_a_means_carry_a_feature_for_the_activity_it_serves():
 
 
 def test_list_items_hang_off_the_header_that_ends_in_a_colon():
-    from kcnlp.relations import list_headers, sentence_bounds
+    from kcnlp.pipeline.relations import list_headers, sentence_bounds
 
     text = ("Năm 2024, Trung tâm Khuyến công Hà Nam thực hiện các nội dung sau:\n"
             "- Nguồn quốc gia:\n"
@@ -64,7 +64,7 @@ def test_arguments_of_a_list_header_are_candidates_of_each_item():
 
 
 def test_who_approves_or_assigns_is_no_participant():
-    from kcnlp.relations import approves, without_approvers
+    from kcnlp.pipeline.relations import approves, without_approvers
 
     text = ("Cục Công Thương địa phương giao Trung tâm Khuyến công Quảng Bình thực hiện đề án; "
             "UBND tỉnh (Sở Tài chính) vừa phê duyệt kế hoạch; Trung tâm Khuyến công Hà Nam tổ chức lớp.")

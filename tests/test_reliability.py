@@ -12,8 +12,8 @@ import pytest
 import kcnlp
 from kcnlp.cli import main
 from kcnlp.errors import InputError, ModelError
-from kcnlp.normalize import parse_money, parse_quantity
 from kcnlp.pipeline import default_model_path, load
+from kcnlp.pipeline.normalize import parse_money, parse_quantity
 
 GOOD_A = '{"id": "a", "text": "Hỗ trợ 100 triệu đồng."}'
 GOOD_C = '{"id": "c", "text": "Kinh phí 50 triệu đồng."}'
@@ -79,7 +79,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
 # --- converters ---------------------------------------------------------------------------------
 
 def test_doccano_spans_in_label_beside_empty_entities_are_read(tmp_path):
-    from kcnlp.convert import read
+    from kcnlp.io.convert import read
 
     f = tmp_path / "d.jsonl"
     f.write_text('{"text": "Công ty A nhận 5 triệu đồng.", "entities": [], "label": [[0, 9, "ORG"]]}\n', encoding="utf-8")
@@ -184,7 +184,7 @@ def test_a_missing_part_names_the_file(damaged, name):
 # --- training leftovers -------------------------------------------------------------------------------
 
 def test_an_interrupted_swap_is_recovered_and_leftovers_removed(tmp_path):
-    from kcnlp.train import recover_interrupted
+    from kcnlp.training.train import recover_interrupted
 
     old = tmp_path / ".mine.old"
     old.mkdir()
@@ -198,7 +198,7 @@ def test_an_interrupted_swap_is_recovered_and_leftovers_removed(tmp_path):
 def test_a_written_model_follows_the_umask(tmp_path):
     import spacy
 
-    from kcnlp.train import write_atomically
+    from kcnlp.training.train import write_atomically
 
     previous = os.umask(0o022)
     try:

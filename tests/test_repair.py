@@ -2,9 +2,9 @@
 import pytest
 from spacy.tokens import Span
 
-from kcnlp.ner import paragraph_ranges
 from kcnlp.pipeline import build_rule_pipeline, build_tokenizer_only
-from kcnlp.rules import find_entities, repair_spans
+from kcnlp.pipeline.ner import paragraph_ranges
+from kcnlp.pipeline.rules import find_entities, repair_spans
 
 nlp = build_tokenizer_only()
 
@@ -82,7 +82,7 @@ def test_bare_head_is_an_org_only_as_a_defined_alias():
 
 
 def test_activity_fragments_touching_at_a_space_become_one_span():
-    from kcnlp.rules import EntityRules
+    from kcnlp.pipeline.rules import EntityRules
 
     text = "Trung tâm hỗ trợ đầu tư thay mới lò sấy chè phục vụ chế biến.\nđầu tư\nlò sấy"
     doc = nlp(text)
@@ -96,7 +96,7 @@ def test_activity_fragments_touching_at_a_space_become_one_span():
 
 
 def test_means_of_an_activity_has_the_served_category_as_a_feature():
-    from kcnlp.categories import category_features
+    from kcnlp.pipeline.categories import category_features
 
     text = "Hỗ trợ nâng cao năng lực quản lý cho các HTX thông qua tổ chức 4 lớp đào tạo cho 120 học viên."
     start = text.index("đào tạo")
@@ -121,7 +121,7 @@ def test_organise_before_an_activity_is_no_organisation():
     ("Năm nay tổ chức tập huấn tại huyện Gia Lộc.", "tập huấn", None),
 ])
 def test_who_an_activity_serves_is_a_category_feature(text, activity, audience):
-    from kcnlp.categories import category_features
+    from kcnlp.pipeline.categories import category_features
 
     start = text.index(activity)
     feats = category_features(text, start, start + len(activity))

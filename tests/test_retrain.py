@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import kcnlp
-from kcnlp.jsonl import write_records
-from kcnlp.train import train_model
-from kcnlp.values import entity_fields
+from kcnlp.io.jsonl import write_records
+from kcnlp.pipeline.values import entity_fields
+from kcnlp.training.train import train_model
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TRADES = ["Mộc", "Gốm", "Rèn", "Dệt", "Mây tre", "Sơn mài", "Cơ khí", "Chế biến chè", "Đan cói", "Bánh đa"]

@@ -1,7 +1,7 @@
 """Money roles from the words that introduce an amount (SPEC §5, GUIDELINES §2 and §9)."""
 import pytest
 
-from kcnlp.roles import money_role, role_cue
+from kcnlp.pipeline.roles import money_role, role_cue
 
 ROLES = [
     # a named source in the clause beats the generic words nearer the amount
@@ -47,7 +47,7 @@ def test_no_cue_at_all_leaves_the_decision_to_the_classifier():
 
 
 def test_trained_classifier_decides_only_without_a_cue():
-    from kcnlp.roles import RoleClassifier
+    from kcnlp.pipeline.roles import RoleClassifier
 
     class Always:
         def predict(self, features):

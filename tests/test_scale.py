@@ -27,7 +27,7 @@ def test_missing_column_is_named():
 
 def test_dask_local_cluster_gives_the_same_records():
     distributed = pytest.importorskip("dask.distributed")
-    from kcnlp.scale import extract_dask
+    from kcnlp.io.scale import extract_dask
 
     texts = [t or "" for t in TEXTS] * 5
     articles = [(f"d{i}", t) for i, t in enumerate(texts)]

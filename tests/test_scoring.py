@@ -1,4 +1,4 @@
-"""kcnlp.scoring agrees with the independent reference scorer (../shared/tools/score.py)."""
+"""kcnlp.training.scoring agrees with the independent reference scorer (../shared/tools/score.py)."""
 import copy
 import importlib.util
 import random
@@ -6,7 +6,7 @@ import random
 import pytest
 
 import kcnlp
-from kcnlp.scoring import PRF, match_activities, score_records
+from kcnlp.training.scoring import PRF, match_activities, score_records
 from tests.conftest import SHARED_REAL
 
 
@@ -135,6 +135,6 @@ def test_errors_carry_their_class():
         ("wrong role", "role"), ("spurious activity", "FP"), ("missed activity", "FN"), ("missed entity", "FN"),
         ("link from a spurious activity", "FP"), ("missed link: activity not found", "FN"),
         ("missed link: activity not found", "FN"), ("missed link: activity not found", "FN")])
-    from kcnlp.evaluate import error_summary
+    from kcnlp.training.evaluate import error_summary
     summary = {c: (fp, fn, o) for c, fp, fn, o in error_summary(errors)}
     assert summary["wrong category"] == (1, 1, 0) and summary["wrong role"] == (0, 0, 1)

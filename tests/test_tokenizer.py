@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 from kcnlp.pipeline import build_tokenizer_only
-from kcnlp.tokenizer import normalize_syllable, split_tokens
+from kcnlp.pipeline.tokenizer import normalize_syllable, split_tokens
 
 AWKWARD = [
     "Trung tâm Khuyến công tỉnh Vĩnh Phúc",

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 import kcnlp
-from kcnlp.categories import train_category_model
 from kcnlp.corpus.markup import compile_file
 from kcnlp.errors import KcnlpError, ModelError
-from kcnlp.jsonl import write_records
-from kcnlp.linear import LinearClassifier
-from kcnlp.relations import train_relation_model
-from kcnlp.roles import train_role_model
-from kcnlp.train import TrainConfig, choose_entity_sources, read_config, train_model
+from kcnlp.io.jsonl import write_records
+from kcnlp.pipeline.categories import train_category_model
+from kcnlp.pipeline.linear import LinearClassifier
+from kcnlp.pipeline.relations import train_relation_model
+from kcnlp.pipeline.roles import train_role_model
+from kcnlp.training.train import TrainConfig, choose_entity_sources, read_config, train_model
 
 TINY = Path(__file__).parent / "resources" / "tiny.kc"
 
@@ -78,7 +78,7 @@ def test_classifiers_learn_the_tiny_corpus(tiny_records):
     roles = train_role_model(tiny_records)
     rels, coverage = train_relation_model(tiny_records)
     assert coverage["gold_relations"] > 20 and coverage["not_candidates"] == 0
-    from kcnlp.categories import category_features
+    from kcnlp.pipeline.categories import category_features
 
     text = "Tỉnh mở lớp đào tạo nghề mây tre đan cho lao động."
     s = text.index("đào tạo")
@@ -120,7 +120,7 @@ def test_interrupted_training_keeps_the_old_model(tiny_corpus, tmp_path, monkeyp
     out = tmp_path / "model"
     train_model(tiny_corpus, out, seed=0, epochs=1)
     before = (out / "meta.json").read_bytes()
-    import kcnlp.train as train_module
+    import kcnlp.training.train as train_module
 
     def boom(*a, **k):
         raise KeyboardInterrupt

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import RecordError
-from ..scoring import score_records
+from ..training.scoring import score_records
 from .markup import compile_file
 
 __all__ = ["agreement", "format_agreement", "kc_files"]

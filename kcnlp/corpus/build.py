@@ -9,7 +9,7 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from ..jsonl import write_records
+from ..io.jsonl import write_records
 from .markup import Problem, compile_file
 
 __all__ = ["build_corpus", "assign_splits", "SPLITS"]

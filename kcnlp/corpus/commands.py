@@ -32,7 +32,10 @@ def run(args) -> int:
     if args.corpus_command == "stats":
         from .stats import corpus_stats, format_stats
 
-        print(format_stats(corpus_stats(args.path)))
+        from pathlib import Path
+
+        # the minimums are the whole corpus's: a folder of splits gets them, one file does not
+        print(format_stats(corpus_stats(args.path), minimums=Path(args.path).is_dir()))
         return 0
     if args.corpus_command == "agreement":
         from .agreement import agreement, format_agreement, kc_files

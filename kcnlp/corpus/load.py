@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..jsonl import read_records
+from ..io.jsonl import read_records
 from ..schema import CATEGORIES, LABELS, RELATION_TAILS
 
 __all__ = ["features", "load", "records_from_dataset", "to_docbin", "records_from_docbin", "read_split_records"]
@@ -100,7 +100,7 @@ def to_docbin(records: list[dict], nlp=None):
     from spacy.tokens import DocBin
 
     from ..errors import RecordError
-    from ..pipeline import build_tokenizer_only
+    from ..pipeline.build import build_tokenizer_only
 
     nlp = nlp or build_tokenizer_only()
     db = DocBin(store_user_data=True)

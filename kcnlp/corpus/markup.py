@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..normalize import month_alone, parse_date, parse_money, parse_quantity, qualifier_before
+from ..pipeline.normalize import month_alone, parse_date, parse_money, parse_quantity, qualifier_before
 from ..schema import CATEGORIES, LABELS, QUALIFIERS, RELATION_TAILS, ROLES
 
 __all__ = ["Problem", "compile_file", "compile_text", "main", "KINDS"]

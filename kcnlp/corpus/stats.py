@@ -5,8 +5,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..jsonl import read_records
-from ..places import place_kinds
+from ..io.jsonl import read_records
+from ..pipeline.places import place_kinds
 from ..schema import CATEGORIES, RELATION_TAILS, ROLES
 from .validate import jsonl_files
 
@@ -81,8 +81,17 @@ def corpus_stats(path: str | Path) -> dict:
     return s
 
 
-def format_stats(s: dict) -> str:
-    """A Markdown table; each minimum is marked ✓ or ✗."""
+def format_stats(s: dict, minimums: bool = True) -> str:
+    """A Markdown table; with `minimums` (the whole corpus), each minimum is marked ✓ or ✗ —
+    they mean nothing for one split or a file of your own, which get two columns."""
+    table = _rows(s)
+    if minimums:
+        return table
+    head, _, *rows = table.split("\n")
+    return "\n".join(["| what | count |", "|---|---|"] + [row.rsplit(" | ", 1)[0] + " |" for row in rows])
+
+
+def _rows(s: dict) -> str:
     def mark(value, minimum):
         return "✓" if value >= minimum else f"✗ (min {minimum})"
 

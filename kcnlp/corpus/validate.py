@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KcnlpError
-from ..jsonl import read_records
-from ..normalize import month_alone
+from ..io.jsonl import read_records
+from ..pipeline.normalize import month_alone
+from ..pipeline.values import entity_fields
 from ..schema import CATEGORIES, LABELS, QUALIFIERS, RELATION_TAILS, ROLES
-from ..values import entity_fields
 
 __all__ = ["record_problems", "value_disagreements", "validate_paths", "Report", "jsonl_files"]
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..document import Document
-from ..errors import KcnlpError, RecordError
-from ..schema import CATEGORIES, LABELS, RELATION_TAILS, ROLES
-from ..textview import TextView
+from ...document import Document
+from ...errors import KcnlpError, RecordError
+from ...pipeline.textview import TextView
+from ...schema import CATEGORIES, LABELS, RELATION_TAILS, ROLES
 from .report import Report
 
 __all__ = ["Attr", "Item", "Link", "Span", "build_record", "check_record", "count_written", "entity_attrs", "read", "record_counts", "write"]
@@ -134,7 +134,7 @@ def build_record(doc_id: str, text: str, meta: dict, spans: list[Span], links: l
         raise RecordError(exc.code, f"{where}: {exc.message}") from None
     # SPEC fields the record lacked come back as null (a category the source did not give)
     report.derived["attributes"] += sum(len(entity_attrs(e)) for e in rec["entities"]) - sum(map(len, fields.values()))
-    from ..corpus.validate import record_problems
+    from ...corpus.validate import record_problems
 
     if record_problems(rec):
         report.note("records that `kcnlp corpus validate` will flag (the source lacks fields or has wrong values)")
@@ -214,8 +214,8 @@ def _check_attrs(ents: dict[str, dict], attrs: list[Attr], skipped_ids: set[str]
 
 
 def _derive(text: str, ents: dict[str, dict], fields: dict[str, dict], report: Report) -> None:
-    """Value fields the source lacks, from the normalizer (`kcnlp.values.entity_fields`)."""
-    from ..values import entity_fields
+    """Value fields the source lacks, from the normalizer (`kcnlp.pipeline.values.entity_fields`)."""
+    from ...pipeline.values import entity_fields
 
     for i, e in ents.items():
         label, have = e["label"], fields[i]
@@ -262,7 +262,7 @@ def _check_links(ents: dict[str, dict], links: list[Link], skipped_ids: set[str]
 
 def read(path: str | Path, report: Report) -> list[Item]:
     """kcnlp SPEC JSONL (a file or a folder of *.jsonl): every record checked like a tool's."""
-    from ..corpus.validate import jsonl_files
+    from ...corpus.validate import jsonl_files
     from ..jsonl import read_records
 
     items: list[Item] = []

@@ -14,8 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ..schema import LABELS
 from .places import place_kinds
-from .schema import LABELS
 from .spanattrs import span_attrs
 from .textview import TextView
 

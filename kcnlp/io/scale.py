@@ -15,7 +15,7 @@ RECORD_COLUMNS = ("kcnlp_entities", "kcnlp_relations", "kcnlp_events")
 
 
 def _extract_batch(batch: dict, text_column: str, model: str | None) -> dict:
-    from .pipeline import default_pipeline, extract
+    from ..pipeline.build import default_pipeline, extract
 
     nlp = _cached(model) if model else default_pipeline()
     out = {c: [] for c in RECORD_COLUMNS}
@@ -31,7 +31,7 @@ _models: dict = {}
 
 
 def _cached(path: str):
-    from .pipeline import load
+    from ..pipeline.build import load
 
     if path not in _models:
         _models[path] = load(path)
@@ -55,7 +55,7 @@ def extract_dataset(ds, text_column: str = "text", num_proc: int | None = None, 
 
 def _extract_records_on_worker(batch: list[tuple[str, str]], model: str | None) -> list[dict]:
     """Runs on a Dask worker: the pipeline is loaded once per worker process and cached."""
-    from .pipeline import default_pipeline, pipe
+    from ..pipeline.build import default_pipeline, pipe
 
     nlp = _cached(model) if model else default_pipeline()
     return [d.to_dict() for d in pipe([t for _, t in batch], nlp=nlp, ids=[i for i, _ in batch])]

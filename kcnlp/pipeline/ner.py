@@ -17,7 +17,7 @@ from spacy.util import fix_random_seed, minibatch
 __all__ = ["add_ner", "train_ner", "record_examples", "entity_doc", "recognize", "finish_recognizer", "paragraph_ranges"]
 
 def add_ner(nlp: Language, labels, *, width: int, depth: int) -> None:
-    """Add rule hints + tok2vec + ner to a blank kcnlp pipeline (sizes from `kcnlp.train.TrainConfig`)."""
+    """Add rule hints + tok2vec + ner to a blank kcnlp pipeline (sizes from `kcnlp.training.train.TrainConfig`)."""
     nlp.add_pipe("kcnlp_rule_hints")
     nlp.add_pipe("tok2vec", config={"model": {
         "@architectures": "spacy.Tok2Vec.v2",
@@ -57,7 +57,7 @@ def record_examples(nlp: Language, records: list[dict], labels) -> list[Example]
 
 def train_ner(nlp: Language, train: list[Example], *, epochs: int, dropout: float, batch_size: int, seed: int = 0,
               dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None) -> dict:
-    """Train tok2vec + ner in place (settings from `kcnlp.train.TrainConfig`); with
+    """Train tok2vec + ner in place (settings from `kcnlp.training.train.TrainConfig`); with
     `dev_score`, keep the weights of the best epoch."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     fix_random_seed(seed)

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from .errors import KcnlpError
+from ..errors import KcnlpError
 
 __all__ = ["run_extract", "iter_inputs", "expand_inputs", "Article", "InputFailure", "Inputs"]
 
@@ -121,7 +121,7 @@ class Inputs:
             raise _Stop
 
     def articles(self) -> Iterator[Article]:
-        from .pipeline import text_problem
+        from ..pipeline.build import text_problem
 
         if self.example is not None:
             yield Article("example", self.example)
@@ -153,9 +153,9 @@ class Inputs:
 def run_extract(args) -> int:
     from tqdm import tqdm
 
-    from .document import Document
+    from ..document import Document
+    from ..pipeline.build import default_pipeline, extract, load, pipe
     from .formats import write_output
-    from .pipeline import default_pipeline, extract, load, pipe
 
     fmt = args.format or ("table" if args.example else "jsonl")
     try:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .document import Document
-from .formats import EVENT_COLUMNS, event_rows
+from ..document import Document
+from .tables import EVENT_COLUMNS, event_rows
 
 __all__ = ["to_dataframe", "render", "LABEL_COLOURS"]
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .errors import ModelError
+from ..errors import ModelError
+from ..schema import RELATION_TAILS
 from .linear import LinearClassifier, ModelStage
 from .rules import MEANS_WORDS
-from .schema import RELATION_TAILS
 from .spanattrs import span_attrs
 
 __all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS", "approves", "without_approvers"]

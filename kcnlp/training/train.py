@@ -18,8 +18,8 @@ import time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-from .errors import KcnlpError
-from .schema import LABELS
+from ..errors import KcnlpError
+from ..schema import LABELS
 
 __all__ = ["train_model", "choose_entity_sources", "corpus_hash", "TrainConfig", "read_config"]
 
@@ -133,15 +133,15 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     import spacy
     import underthesea
 
-    from . import __version__
-    from .categories import train_category_model
-    from .corpus.load import read_split_records
+    from .. import __version__
+    from ..corpus.load import read_split_records
+    from ..pipeline.build import add_stages, build_tokenizer_only
+    from ..pipeline.categories import train_category_model
+    from ..pipeline.ner import add_ner, entity_doc, finish_recognizer, record_examples, train_ner
+    from ..pipeline.relations import train_relation_model
+    from ..pipeline.roles import train_role_model
+    from ..pipeline.rules import find_entities, repair_spans
     from .evaluate import predict_records
-    from .ner import add_ner, entity_doc, finish_recognizer, record_examples, train_ner
-    from .pipeline import add_stages, build_tokenizer_only
-    from .relations import train_relation_model
-    from .roles import train_role_model
-    from .rules import find_entities, repair_spans
     from .scoring import score_records
 
     config = config or TrainConfig()
@@ -255,7 +255,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
 
 
 def _with_id(doc, doc_id):
-    from .pipeline import doc_to_document
+    from ..pipeline.build import doc_to_document
 
     return {**doc_to_document(doc).to_dict(), "id": doc_id}
 

@@ -7,7 +7,7 @@ for kcnlp records; brat's discontinuous spans, events and normalizations are not
 - `#1<TAB>AnnotatorNotes T1<TAB>{"value": 3370000000, …}`: the other fields as a JSON object
 
 Entity ids of the form T<n> are kept, other ids are renamed T1, T2 … in text order. Document
-ids and meta go to `kcnlp.jsonl` beside the files (brat ignores it); without it a document's
+ids and meta go to `kcnlp.io.jsonl` beside the files (brat ignores it); without it a document's
 id is its file name and its meta is empty. `annotation.conf` declares the labels, relations
 and attributes for brat. Offsets are str indices into the .txt read without newline
 translation; entities without an AnnotatorNotes JSON get value fields from the normalizer.
@@ -18,15 +18,15 @@ import json
 import re
 from pathlib import Path
 
-from ..errors import RecordError
+from ...errors import RecordError
+from ...schema import CATEGORIES, LABELS, RELATION_TAILS, ROLES
 from ..jsonl import read_records
-from ..schema import CATEGORIES, LABELS, RELATION_TAILS, ROLES
 from .records import Attr, Item, Link, Span, build_record, count_written, entity_attrs
 from .report import Report
 
 __all__ = ["annotation_conf", "read", "write"]
 
-SIDECAR = "kcnlp.jsonl"
+SIDECAR = "kcnlp.io.jsonl"
 _T = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _R = re.compile(r"(R\S*)\t(\S+) (\S+:\S+) (\S+:\S+)\s*")
 _A = re.compile(r"([AM]\S*)\t(\S+) (\S+)(?: (\S+))?\s*")
@@ -90,7 +90,7 @@ def read(path: str | Path, report: Report) -> list[Item]:
     if (folder / SIDECAR).is_file():
         for n, entry in read_records(folder / SIDECAR):
             if "file" not in entry:
-                raise RecordError("E104", "a kcnlp.jsonl line needs 'file', 'id' and 'meta'", str(folder / SIDECAR), n)
+                raise RecordError("E104", "a kcnlp.io.jsonl line needs 'file', 'id' and 'meta'", str(folder / SIDECAR), n)
             sidecar[entry["file"]] = entry
     items = []
     order = {name: k for k, name in enumerate(sidecar)}  # the order they were written in, else by name

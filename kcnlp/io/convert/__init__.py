@@ -1,7 +1,7 @@
 """Annotations to and from annotation tools: Label Studio, Doccano, brat, CoNLL-2003.
 
     >>> from importlib.resources import files
-    >>> from kcnlp.convert import read
+    >>> from kcnlp.io.convert import read
     >>> records, report = read(files("kcnlp.data") / "example_labelstudio.json", "labelstudio")
     >>> len(records), report.skipped
     (3, [])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .schema import EVENT_KEYS, RELATION_TAILS
+from ..schema import EVENT_KEYS, RELATION_TAILS
 
 __all__ = ["PRF", "score_records", "match_activities", "entity_key", "ERROR_CLASSES"]
 
@@ -190,7 +190,7 @@ def _funding_agreement(g: dict, p: dict, amap: dict[str, str]) -> Counter:
     matched predicted event has the same state / counterpart / total figures (both sides computed
     by the same §7 rules from their own entities and relations); and how many gold
     `funding_checks` the prediction reproduces (same whole, same parts, same verdict)."""
-    from .document import Document
+    from ..document import Document
 
     out: Counter = Counter()
     gold_doc, pred_doc = Document.from_dict(g), Document.from_dict(p)

@@ -14,10 +14,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import __version__, categories, ner, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
-from .document import Document, Entity, Relation
-from .errors import InputError, ModelError
-from .schema import LABELS
+from .. import __version__
+from ..document import Document, Entity, Relation
+from ..errors import InputError, ModelError
+from ..schema import LABELS
+from . import categories, ner, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
 from .spanattrs import span_attrs
 
 __all__ = ["default_model_path", "build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
@@ -280,4 +281,5 @@ def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
     rels = [Relation(ids[h], ids[t], label) for h, t, label in doc._.relations or []]
     document = Document(text=doc.text, id=doc_id, entities=entities, relations=rels)
     document.events = document.derive_events()
+    document.compute_funding()  # the events carry their funding figures (SPEC §7)
     return document

@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import RecordError
-from ..schema import CATEGORIES, LABELS, RELATION_TAILS, ROLES
+from ...errors import RecordError
+from ...schema import CATEGORIES, LABELS, RELATION_TAILS, ROLES
 from .records import Attr, Item, Link, Span, build_record, count_written, entity_attrs
 from .report import Report
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import RecordError
+from ...errors import RecordError
 from ..jsonl import read_records
 from .records import Attr, Item, Link, Span, build_record, count_written, entity_attrs
 from .report import Report

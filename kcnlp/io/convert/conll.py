@@ -1,6 +1,6 @@
 """CoNLL-2003 BIO (`TOKEN POS CHUNK NER`, one token a line) <-> kcnlp records: entities only.
 
-Tokens are kcnlp's (`kcnlp.tokenizer.split_tokens`: syllables, digit groups, single
+Tokens are kcnlp's (`kcnlp.pipeline.tokenizer.split_tokens`: syllables, digit groups, single
 punctuation marks), so every SPEC entity edge is a token edge; an entity whose edge falls
 inside a token is skipped and reported. POS is `-X-`. The chunk column says what follows
 the token: `_` one space, `SpaceAfter=No` nothing, or other whitespace escaped as CoNLL-U's
@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import RecordError
-from ..tokenizer import split_tokens
+from ...errors import RecordError
+from ...pipeline.tokenizer import split_tokens
 from .records import Item, Span, build_record, entity_attrs
 from .report import Report
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .document import Document
-from .errors import KcnlpError, RecordError
+from ..document import Document
+from ..errors import KcnlpError, RecordError
 
 __all__ = ["read_records", "read_documents", "write_records", "write_documents"]
 

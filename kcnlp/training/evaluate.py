@@ -12,7 +12,7 @@ __all__ = ["predict_records", "evaluate", "render_markdown", "error_summary"]
 
 def predict_records(nlp, records: list[dict]) -> dict[str, dict]:
     """{id: predicted record} for gold records (only their text is used)."""
-    from .pipeline import doc_to_document
+    from ..pipeline.build import doc_to_document
 
     out = {}
     for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):

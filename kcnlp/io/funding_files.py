@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from .errors import KcnlpError
+from ..errors import KcnlpError
 from .extract_files import Inputs
 
 __all__ = ["run_funding", "format_table"]
@@ -32,9 +32,9 @@ def format_table(table, fmt: str) -> str:
 def run_funding(args) -> int:
     from tqdm import tqdm
 
-    from .aggregate import GROUP_KEYS, funding_table
-    from .document import Document
-    from .pipeline import default_pipeline, extract, load
+    from ..document import Document
+    from ..funding.table import GROUP_KEYS, funding_table
+    from ..pipeline.build import default_pipeline, extract, load
 
     by = tuple(k.strip() for k in args.by.split(",") if k.strip())
     unknown = [k for k in by if k not in GROUP_KEYS]

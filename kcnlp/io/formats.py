@@ -8,39 +8,11 @@ import io
 import json
 from typing import Iterable, TextIO
 
-from .document import Document
+from ..document import Document
+from .tables import EVENT_COLUMNS, event_rows, vnd
+from .views import render
 
-__all__ = ["write_output", "EVENT_COLUMNS", "event_rows"]
-
-EVENT_COLUMNS = ["doc_id", "trigger", "category", "activity", "state_vnd", "counterpart_vnd", "total_vnd", "province",
-                 "province_2025", "period", "inherited", "funding", "outputs", "participants", "times", "places"]
-
-
-def event_rows(doc: Document) -> list[dict]:
-    """One flat row per event: its funding figures (SPEC §7: each amount once, a whole never added
-    to its parts), its province and period (its own, else the document's: `inherited` says which)
-    and its argument texts joined with " | "."""
-    from .aggregate import event_context
-
-    by_id = {e.id: e for e in doc.entities}
-    doc.compute_funding()
-    rows = []
-    for ev in doc.events:
-        def texts(ids):
-            return " | ".join(by_id[i].text for i in ids if i in by_id)
-        rows.append({
-            "doc_id": doc.id, "trigger": ev.trigger, "category": ev.category, "activity": by_id[ev.trigger].text,
-            "state_vnd": ev.state_vnd, "counterpart_vnd": ev.counterpart_vnd, "total_vnd": ev.total_vnd,
-            **event_context(doc, ev),
-            "funding": texts(ev.funding), "outputs": texts(ev.outputs), "participants": texts(ev.participants),
-            "times": texts(ev.times), "places": texts(ev.places),
-        })
-    return rows
-
-
-def _vnd(value) -> str:
-    return "" if value is None else f"{value:,} đồng".replace(",", ".")
-
+__all__ = ["write_output"]
 
 def _table(doc: Document) -> str:
     out = io.StringIO()
@@ -53,7 +25,7 @@ def _table(doc: Document) -> str:
         for key in ("funding", "outputs", "participants", "times", "places"):
             if r[key]:
                 out.write(f"   {key:<12} {r[key]}\n")
-        figures = [f"{k[:-4]} {_vnd(r[k])}" for k in ("state_vnd", "counterpart_vnd", "total_vnd") if r[k] is not None]
+        figures = [f"{k[:-4]} {vnd(r[k])}" for k in ("state_vnd", "counterpart_vnd", "total_vnd") if r[k] is not None]
         if figures:
             out.write(f"   {'figures':<12} {'; '.join(figures)}\n")
     checks = doc.compute_funding()
@@ -86,8 +58,6 @@ def write_output(docs: Iterable[Document], fmt: str, out: TextIO) -> int:
         elif fmt == "table":
             out.write(_table(doc))
         elif fmt == "html":
-            from .views import render
-
             out.write(f"<h2>{html.escape(doc.id or 'document')}</h2>\n{render(doc, title=False)}\n<pre>{html.escape(_table(doc))}</pre>\n")
         else:
             raise ValueError(f"unknown format {fmt!r}")

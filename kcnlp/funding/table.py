@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterable
 
-from .document import Document
-from .funding import COUNTERPART_ROLES, STATE_ROLES, TOTAL_ROLES, ancestors, money_splits, part_of_map, reduce_to_wholes
-from .places import province, province_2025
+from ..document import Document
+from ..pipeline.places import province, province_2025
+from .splits import COUNTERPART_ROLES, STATE_ROLES, TOTAL_ROLES, ancestors, money_splits, part_of_map, reduce_to_wholes
 
 __all__ = ["funding_table", "event_context", "document_province", "document_period", "GROUP_KEYS", "UNLINKED"]
 
