@@ -30,9 +30,9 @@ def run(args) -> int:
               f"{len(report.disagreements)} value disagreements with the normalizer")
         return 0 if report.ok else 1
     if args.corpus_command == "stats":
-        from .stats import corpus_stats, format_stats
-
         from pathlib import Path
+
+        from .stats import corpus_stats, format_stats
 
         # the minimums are the whole corpus's: a folder of splits gets them, one file does not
         print(format_stats(corpus_stats(args.path), minimums=Path(args.path).is_dir()))
