@@ -126,3 +126,10 @@ def test_who_an_activity_serves_is_a_category_feature(text, activity, audience):
     start = text.index(activity)
     feats = category_features(text, start, start + len(activity))
     assert [k for k in feats if k.startswith("audience=")] == ([f"audience={audience}"] if audience else [])
+
+
+def test_no_organisation_name_ends_in_a_conjunction():
+    doc = nlp("Ngay từ đầu năm, TTKC và Sở Công Thương đã triển khai kế hoạch.")
+    start = doc.text.index("TTKC")
+    span = doc.char_span(start, doc.text.index("Sở") - 1, label="ORG", alignment_mode="expand")
+    assert [s.text for s in repair_spans(doc, [span])] == ["TTKC"]

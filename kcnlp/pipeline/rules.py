@@ -411,6 +411,8 @@ def _trim_trailing_words(doc: Doc, start: int, end: int, words) -> int:
     return end
 
 
+_NAME_END_WORDS = frozenset({"và", "cùng", "với", "hoặc", "của", "cho", "tại"})
+
 # When spans overlap the longer wins; on a tie this order decides.
 _PRIORITY = {"ORG": 0, "MONEY": 1, "DATE": 2, "QUANTITY": 3, "LOC": 4, "ACTIVITY": 5}
 
@@ -445,6 +447,8 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
             end = _attached_place_end(doc, end)
         if span.label_ == "ACTIVITY":
             end = _trim_trailing_words(doc, start, end, _ACT_STOP)  # "… nhằm", "… cho": SPEC ends before them
+        if span.label_ == "ORG":
+            end = _trim_trailing_words(doc, start, end, _NAME_END_WORDS)  # "TTKC và | Sở …": no name ends in "và"
         if span.label_ == "ORG" and _bare_head_without_alias(doc, start, end):
             continue
         if end > start:
