@@ -186,3 +186,13 @@ def test_real_articles_that_state_totals_and_parts_add_up(real_records):
         checks += [(rec["id"], c) for c in Document.from_dict(json.loads(json.dumps(rec))).to_dict()["funding_checks"]]
     assert checks, "no real article splits a total into parts"
     assert all(c["ok"] for _, c in checks), checks
+
+
+def test_a_record_whose_values_are_not_numbers_is_reported_not_summed():
+    d = doc(TOTAL_AND_PARTS)
+    d.entities[1].attrs["value"] = "60,2 tỷ"      # a hand-edited record
+    record = d.to_dict()
+    assert record["funding_checks"][0]["ok"] is None
+    # the unreadable total is not used: the event's total falls back to state + counterpart
+    assert record["events"][0]["total_vnd"] == 17_200_000_000 + 43_000_000_000
+    assert funding_table([d], by=("doc_id",)).loc[0, "n_unreadable"] == 1

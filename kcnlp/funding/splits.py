@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-__all__ = ["Split", "money_splits", "funding_checks", "event_figures", "part_of_map", "reduce_to_wholes",
+__all__ = ["Split", "money_splits", "amount", "summable", "funding_checks", "event_figures", "part_of_map", "reduce_to_wholes",
            "ancestors", "STATE_ROLES", "COUNTERPART_ROLES", "TOTAL_ROLES"]
 
 STATE_ROLES = frozenset({"national", "local", "support"})
@@ -35,6 +35,20 @@ class Split:
     parts: list[str] = field(default_factory=list)
     remainder: bool = False  # a remainder is named without a figure: the parts are a lower bound
     how: str = ""            # the words that opened the parts: "(" or "trong đó", "gồm" …
+
+
+def amount(ent) -> int | float | None:
+    """The VND value of a MONEY entity, or None when it could not be read (or a record holds
+    something that is not a number there): such an amount is reported, never summed."""
+    value = ent.attrs.get("value") if ent is not None else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value
+
+
+def summable(ent) -> bool:
+    """An amount that can be summed: read, and not a rate ("5 triệu đồng/người/tháng")."""
+    return amount(ent) is not None and not ent.attrs.get("per")
 
 
 def _money(doc) -> list:
@@ -62,8 +76,8 @@ def money_splits(doc) -> list[Split]:
             end = _SENTENCE_END.search(text, m.end())
             stop, how = (end.start() if end else len(text)), m.group(0).strip(" ,;:.–-").lower()
         parts = [e for e in money[i + 1:] if e.end <= stop]
-        if whole.attrs.get("value") is not None:
-            parts = [e for e in parts if e.attrs.get("value") is None or e.attrs["value"] <= whole.attrs["value"]]
+        if amount(whole) is not None:
+            parts = [e for e in parts if amount(e) is None or amount(e) <= amount(whole)]
         if not parts:
             continue
         stretch = text[whole.end:stop]
@@ -116,7 +130,7 @@ def _precision(text: str, value: int) -> Decimal:
 def _interval(doc_text: str, ent) -> tuple[Decimal, Decimal] | None:
     """What the written amount allows: the precision of its figures, widened by its qualifier
     (over: at least, under: at most — or close below after "gần" —, about: ±10 %)."""
-    value = ent.attrs.get("value")
+    value = amount(ent)
     if value is None:
         return None
     high_value = ent.attrs.get("value_max") or value
@@ -143,9 +157,9 @@ def funding_checks(doc, splits: list[Split] | None = None) -> list[dict]:
     for s in money_splits(doc) if splits is None else splits:
         whole = by_id[s.whole]
         parts = [by_id[p] for p in s.parts]
-        unreadable = [e.id for e in [whole, *parts] if e.attrs.get("value") is None]
-        check = {"total": s.whole, "parts": list(s.parts), "total_vnd": whole.attrs.get("value"),
-                 "parts_vnd": sum(e.attrs["value"] for e in parts if e.attrs.get("value") is not None),
+        unreadable = [e.id for e in [whole, *parts] if amount(e) is None]
+        check = {"total": s.whole, "parts": list(s.parts), "total_vnd": amount(whole),
+                 "parts_vnd": sum(amount(e) for e in parts if amount(e) is not None),
                  "ok": None, "lower_bound": s.remainder or len(parts) == 1}
         if unreadable:
             check["unreadable"] = unreadable
@@ -160,25 +174,20 @@ def funding_checks(doc, splits: list[Split] | None = None) -> list[dict]:
 
 # --- per event --------------------------------------------------------------------------------------
 
-def _usable(ent) -> bool:
-    """An amount that can be summed: read, and not a rate ("5 triệu đồng/người/tháng")."""
-    return ent is not None and ent.attrs.get("value") is not None and not ent.attrs.get("per")
-
-
 def event_figures(doc, event, part_of: dict[str, str]) -> dict[str, int | None]:
     """`state_vnd`, `counterpart_vnd`, `total_vnd` of one event (SPEC §7): its FUNDING amounts by
     role, a whole never added to its own parts, `income`/`other` never counted; the total is the
     `total` amount where the text gives one, else state + counterpart."""
     by_id = {e.id: e for e in doc.entities}
     amounts = [by_id.get(i) for i in event.funding]
-    amounts = [a for a in amounts if _usable(a)]
+    amounts = [a for a in amounts if summable(a)]
 
     def ids(roles):
         return {a.id for a in amounts if a.attrs.get("role") in roles}
 
     def total(chosen):
         kept = reduce_to_wholes(chosen, part_of)
-        return sum(by_id[i].attrs["value"] for i in kept) if kept else None
+        return sum(amount(by_id[i]) for i in kept) if kept else None
 
     state, counterpart, totals = ids(STATE_ROLES), ids(COUNTERPART_ROLES), ids(TOTAL_ROLES)
     return {"state_vnd": total(state), "counterpart_vnd": total(counterpart),

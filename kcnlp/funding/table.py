@@ -13,7 +13,17 @@ from typing import Iterable
 
 from ..document import Document
 from ..pipeline.places import province, province_2025
-from .splits import COUNTERPART_ROLES, STATE_ROLES, TOTAL_ROLES, ancestors, money_splits, part_of_map, reduce_to_wholes
+from .splits import (
+    COUNTERPART_ROLES,
+    STATE_ROLES,
+    TOTAL_ROLES,
+    amount,
+    ancestors,
+    money_splits,
+    part_of_map,
+    reduce_to_wholes,
+    summable,
+)
 
 __all__ = ["funding_table", "event_context", "document_province", "document_period", "GROUP_KEYS", "UNLINKED"]
 
@@ -107,10 +117,6 @@ class _Group:
         self.total_source.add(key)
 
 
-def _usable(e) -> bool:
-    return e.attrs.get("value") is not None and not e.attrs.get("per")
-
-
 def funding_table(docs: Iterable[Document], by: tuple[str, ...] | list[str] = ("province", "period", "category")):
     """A pandas DataFrame: the `by` columns (any of province, period, category, doc_id; a province
     column brings `province_2025` beside it), `inherited`, then `state_vnd`, `counterpart_vnd`,
@@ -136,14 +142,14 @@ def funding_table(docs: Iterable[Document], by: tuple[str, ...] | list[str] = ("
         by_id = {e.id: e for e in doc.entities}
         doc_parts = part_of_map(money_splits(doc))
         part_of.update({(doc_id, p): (doc_id, w) for p, w in doc_parts.items()})
-        values.update({(doc_id, e.id): e.attrs["value"] for e in doc.entities if e.label == "MONEY" and _usable(e)})
+        values.update({(doc_id, e.id): amount(e) for e in doc.entities if e.label == "MONEY" and summable(e)})
         linked: set[str] = set()
         for ev in doc.events or []:
             group = groups[_key(by, event_context(doc, ev), ev.category, doc_id)]
             money = [by_id[i] for i in ev.funding if i in by_id and by_id[i].label == "MONEY"]
             linked |= {a.id for a in money}
-            group.unreadable |= {(doc_id, a.id) for a in money if a.attrs.get("value") is None and a.attrs.get("role") in _MONEY_ROLES}
-            group.add_event(doc_id, [a for a in money if _usable(a)])
+            group.unreadable |= {(doc_id, a.id) for a in money if amount(a) is None and a.attrs.get("role") in _MONEY_ROLES}
+            group.add_event(doc_id, [a for a in money if summable(a)])
         loose = [e for e in doc.entities if e.label == "MONEY" and e.id not in linked and e.attrs.get("role") in _MONEY_ROLES
                  and not e.attrs.get("per") and not (ancestors(e.id, doc_parts) & linked)]  # a part of a counted whole is in it
         if loose:
@@ -152,14 +158,14 @@ def funding_table(docs: Iterable[Document], by: tuple[str, ...] | list[str] = ("
                        "inherited": "province,period"}
             group = groups[_key(by, context, UNLINKED, doc_id)]
             for e in loose:
-                if e.attrs.get("value") is None:
+                if amount(e) is None:
                     group.unreadable.add((doc_id, e.id))
                     continue
                 linked_parts = [p for p, w in doc_parts.items() if w == e.id and p in linked]
                 key = (doc_id, e.id)
                 if linked_parts:  # a whole whose parts are linked: only the rest is unlinked money
                     key = (doc_id, e.id, "rest")
-                    values[key] = max(e.attrs["value"] - sum(values.get((doc_id, p), 0) for p in linked_parts), 0)
+                    values[key] = max(amount(e) - sum(values.get((doc_id, p), 0) for p in linked_parts), 0)
                 group.add_loose(key, e.attrs["role"])
     rows = []
     for key, g in groups.items():
