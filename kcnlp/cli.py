@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("inputs", nargs="*", help="text files (.txt: one article), JSONL files (a 'text' field per line), folders, or - for stdin")
     ex.add_argument("--example", action="store_true", help="run on the bundled example article")
     ex.add_argument("--format", choices=["jsonl", "json", "csv", "table", "html"], default=None,
-                    help="jsonl: SPEC records (default); json: one array; csv: one row per event; table: for reading; html: highlighted page")
+                    help="jsonl: kcnlp records (default); json: one array; csv: one row per event; table: for reading; html: highlighted page")
     ex.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for CSV opened in Excel)")
     ex.add_argument("--model", help="a model directory (default: the bundled pipeline)")
     ex.add_argument("-o", "--output", help="write here instead of standard output")
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--epochs", type=int, default=None, help="NER epochs (default 15; overrides --config)")
 
-    ev = sub.add_parser("evaluate", help="score a model on gold SPEC records")
+    ev = sub.add_parser("evaluate", help="score a model on gold kcnlp records")
     ev.add_argument("--model", help="model directory (default: the bundled model)")
     ev.add_argument("--data", required=True, help="gold JSONL file or folder")
     ev.add_argument("--report", help="write a report: .md or .json")
@@ -66,11 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     b = csub.add_parser("build", help="compile corpus/src/*.kc into JSONL splits")
     b.add_argument("--src", default="corpus/src")
     b.add_argument("--out", default="corpus")
-    v = csub.add_parser("validate", help="check JSONL records against SPEC and the normalizer")
+    v = csub.add_parser("validate", help="check JSONL records against the guidelines and the normalizer")
     v.add_argument("path", help="a JSONL file or a folder of them")
     s = csub.add_parser("stats", help="print the statistics table of a corpus")
     s.add_argument("path", help="a JSONL file or a folder of them")
-    a = csub.add_parser("agreement", help="score a second, independent annotation against the first (SPEC §6)")
+    a = csub.add_parser("agreement", help="score a second, independent annotation against the first (the scores of GUIDELINES §10)")
     a.add_argument("first", help="a .kc file or a folder of them: the first annotation")
     a.add_argument("second", help="a .kc file or a folder of them: the second annotation of some of the same documents")
 
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                         description="Prints a report to stderr. Exit 0: all read; 1: annotations were skipped "
                                     "(output still written unless --strict) or the input is malformed.")
     cv.add_argument("--from", dest="src_format", required=True, choices=list(FORMATS),
-                    help="kcnlp: SPEC JSONL; labelstudio: JSON export; doccano: JSONL; brat: folder; conll: CoNLL-2003 file")
+                    help="kcnlp: records (JSONL); labelstudio: JSON export; doccano: JSONL; brat: folder; conll: CoNLL-2003 file")
     cv.add_argument("--to", dest="dst_format", required=True, choices=list(FORMATS))
     cv.add_argument("input", help="a file, or a folder for brat (and for kcnlp JSONL)")
     cv.add_argument("-o", "--output", required=True, help="a file, or a folder for brat")

@@ -52,7 +52,7 @@ def format_agreement(result: dict) -> str:
     def row(name, prf):
         lines.append(f"| {name} | {prf['p']:.3f} | {prf['r']:.3f} | {prf['f']:.3f} |")
 
-    row("entities (SPEC §6 headline)", s["entities"])
+    row("entities (headline)", s["entities"])
     row("entities, strict", s["entities_strict"])
     for label, prf in s["per_label"].items():
         row(f"  {label}", prf)

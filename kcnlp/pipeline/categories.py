@@ -8,7 +8,7 @@ import unicodedata
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .linear import Features, LinearClassifier, ModelStage
+from .linear import Features, LinearClassifier, ModelStage, train_on_entities
 from .rules import MEANS_WORDS, activity_category
 from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
@@ -85,13 +85,7 @@ def _served_category(text: str, start: int) -> str | None:
 
 
 def train_category_model(records: list[dict], seed: int = 0) -> LinearClassifier:
-    X, y = [], []
-    for rec in records:
-        for e in rec["entities"]:
-            if e["label"] == "ACTIVITY" and e.get("category"):
-                X.append(category_features(rec["text"], e["start"], e["end"]))
-                y.append(e["category"])
-    return LinearClassifier.train(X, y, C=5.0, seed=seed)
+    return train_on_entities(records, "ACTIVITY", "category", category_features, C=5.0, seed=seed)
 
 
 class CategoryClassifier(ModelStage):

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["LinearClassifier", "Features", "ModelStage"]
+__all__ = ["LinearClassifier", "Features", "ModelStage", "train_on_entities"]
 
 Features = dict[str, float]
 
@@ -111,6 +111,18 @@ def _check_version(trained_with: str | None, path: Path) -> None:
     if trained_with.split(".")[:2] != now.split(".")[:2]:
         warnings.warn(f"{path} was trained with scikit-learn {trained_with}, this is {now}; the weights are plain "
                       "numbers and load fine, but retraining gives scores that match this version", stacklevel=3)
+
+
+def train_on_entities(records: list[dict], label: str, key: str, features, C: float, seed: int) -> LinearClassifier:
+    """A classifier of one field (`key`: category, role) of the gold entities with this label,
+    over `features(text, start, end)`."""
+    X, y = [], []
+    for rec in records:
+        for e in rec["entities"]:
+            if e["label"] == label and e.get(key):
+                X.append(features(rec["text"], e["start"], e["end"]))
+                y.append(e[key])
+    return LinearClassifier.train(X, y, C=C, seed=seed)
 
 
 class ModelStage:

@@ -67,16 +67,22 @@ def without_approvers(text: str, ents, links: list[tuple[int, int, str]]) -> lis
     return [(h, t, label) for h, t, label in links if not (label == "PARTICIPANT" and approves(text, ents[t][1]))]
 
 
+def _activities_by_sentence(ents, sents) -> tuple[list[int], dict[int, list[int]]]:
+    """The sentence of each entity, and the ACTIVITY entities of each sentence."""
+    starts = [s for s, _ in sents]
+    sent_of = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
+    acts_in: dict[int, list[int]] = {}
+    for i, (_, _, label, _) in enumerate(ents):
+        if label == "ACTIVITY":
+            acts_in.setdefault(sent_of[i], []).append(i)
+    return sent_of, acts_in
+
+
 def link_rules(text: str, ents: list[tuple[int, int, str, dict]], sents=None) -> list[tuple[int, int, str]]:
     """Relations over `ents` = [(start, end, label, fields)], as (head, tail, label) index triples
     (`sents`: the text's `sentence_bounds`, when the caller has them already)."""
     sents = sentence_bounds(text) if sents is None else sents
-    starts = [s for s, _ in sents]
-    ent_sent = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
-    acts_by_sent: dict[int, list[int]] = {}
-    for i, (_, _, label, _) in enumerate(ents):
-        if label == "ACTIVITY":
-            acts_by_sent.setdefault(ent_sent[i], []).append(i)
+    ent_sent, acts_by_sent = _activities_by_sentence(ents, sents)
     out: set[tuple[int, int, str]] = set()
     for j, (s, e, label, fields) in enumerate(ents):
         if label not in _LABEL_OF_TAIL:
@@ -172,12 +178,7 @@ def candidate_pairs(text: str, ents: list[tuple[int, int, str, dict]], sents=Non
     listed activities share the header's money, date and implementing ORG). Gold pairs
     outside these are counted as missed by `train_relation_model`."""
     sents = sentence_bounds(text) if sents is None else sents
-    starts = [s for s, _ in sents]
-    sent_of = [max(0, bisect.bisect_right(starts, s) - 1) for s, _, _, _ in ents]
-    acts_in: dict[int, list[int]] = {}
-    for i, (_, _, label, _) in enumerate(ents):
-        if label == "ACTIVITY":
-            acts_in.setdefault(sent_of[i], []).append(i)
+    sent_of, acts_in = _activities_by_sentence(ents, sents)
     items_of: dict[int, list[int]] = {}  # header sentence -> the item sentences under it
     for sid, headers in enumerate(list_headers(text, sents)):
         for h in headers:

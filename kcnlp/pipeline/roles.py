@@ -7,7 +7,7 @@ import unicodedata
 
 from spacy.language import Language
 
-from .linear import LinearClassifier, ModelStage
+from .linear import LinearClassifier, ModelStage, train_on_entities
 from .spanattrs import span_attrs
 from .tokenizer import normalize_syllable
 
@@ -186,13 +186,7 @@ def role_features(text: str, start: int, end: int) -> dict[str, float]:
 
 
 def train_role_model(records: list[dict], seed: int = 0) -> LinearClassifier:
-    X, y = [], []
-    for rec in records:
-        for e in rec["entities"]:
-            if e["label"] == "MONEY" and e.get("role"):
-                X.append(role_features(rec["text"], e["start"], e["end"]))
-                y.append(e["role"])
-    return LinearClassifier.train(X, y, C=2.0, seed=seed)
+    return train_on_entities(records, "MONEY", "role", role_features, C=2.0, seed=seed)
 
 
 class RoleClassifier(ModelStage):

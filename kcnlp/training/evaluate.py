@@ -54,7 +54,7 @@ def _confusion(pairs: dict[str, int], title: str) -> list[str]:
 
 def render_markdown(scores: dict, errors: list[dict], n_errors: int = 20, title: str = "kcnlp evaluation") -> str:
     lines = [f"# {title}", "", f"{scores['documents']} documents.", "", "| what | P | R | F1 | gold |", "|---|---|---|---|---|",
-             _row("entities (SPEC §6 headline, ACTIVITY lenient)", scores["entities"]),
+             _row("entities (headline, ACTIVITY lenient)", scores["entities"]),
              _row("entities, all strict", scores["entities_strict"])]
     for label, prf in scores["per_label"].items():
         lines.append(_row(f"{label}" + (" (lenient)" if label == "ACTIVITY" else ""), prf))
@@ -65,7 +65,7 @@ def render_markdown(scores: dict, errors: list[dict], n_errors: int = 20, title:
     lines.append(_row("events (exact)", scores["events_exact"]))
     lines += ["", f"Values correct: {scores['values']['accuracy']:.3f} of {scores['values']['n']} matched MONEY/QUANTITY; "
               f"money roles correct: {scores['roles']['accuracy']:.3f} of {scores['roles']['n']}.", "",
-              f"Funding figures (SPEC §7): {scores['funding']['events_correct']} of {scores['funding']['events']} gold events with "
+              f"Funding figures: {scores['funding']['events_correct']} of {scores['funding']['events']} gold events with "
               f"money have the same state / counterpart / total ({scores['funding']['accuracy']:.3f}); "
               f"{scores['funding']['checks_reproduced']} of {scores['funding']['checks']} funding checks reproduced.", ""]
     lines += _confusion(scores["category_confusion"], "ACTIVITY categories")
