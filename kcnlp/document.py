@@ -142,8 +142,9 @@ class Document:
             self.events = self.derive_events()
         splits = money_splits(self)
         part_of = part_of_map(splits)
+        by_id = {e.id: e for e in self.entities}
         for ev in self.events:
-            for key, value in event_figures(self, ev, part_of).items():
+            for key, value in event_figures(ev, by_id, part_of).items():
                 setattr(ev, key, value)
         return funding_checks(self, splits)
 

@@ -1,4 +1,4 @@
-"""Funding figures (SPEC §7): which amounts the text splits into parts, whether the parts add up,
+"""Funding figures (corpus/GUIDELINES.md §10): which amounts the text splits into parts, whether the parts add up,
 and each event's state / counterpart / total money, every amount counted once.
 
 Pure functions over a `Document`'s MONEY entities and events; `funding_table` (in
@@ -34,7 +34,6 @@ class Split:
     whole: str
     parts: list[str] = field(default_factory=list)
     remainder: bool = False  # a remainder is named without a figure: the parts are a lower bound
-    how: str = ""            # the words that opened the parts: "(" or "trong đó", "gồm" …
 
 
 def amount(ent) -> int | float | None:
@@ -64,17 +63,16 @@ def money_splits(doc) -> list[Split]:
     money = _money(doc)
     splits: list[Split] = []
     for i, whole in enumerate(money):
-        after = text[whole.end:]
-        if after.startswith(("(", " (")):
-            close = text.find(")", whole.end)
-            stop, how = (close if close >= 0 else min(len(text), whole.end + 300)), "("
+        if text.startswith(("(", " ("), whole.end):
+            close = text.find(")", whole.end, whole.end + 300)
+            stop = close if close >= 0 else min(len(text), whole.end + 300)
         else:
             nxt = money[i + 1].start if i + 1 < len(money) else len(text)
             m = _PARTS_OPEN.match(text, whole.end, nxt)
             if not m:
                 continue
             end = _SENTENCE_END.search(text, m.end())
-            stop, how = (end.start() if end else len(text)), m.group(0).strip(" ,;:.–-").lower()
+            stop = end.start() if end else len(text)
         parts = [e for e in money[i + 1:] if e.end <= stop]
         if amount(whole) is not None:
             parts = [e for e in parts if amount(e) is None or amount(e) <= amount(whole)]
@@ -83,7 +81,7 @@ def money_splits(doc) -> list[Split]:
         stretch = text[whole.end:stop]
         figured = any(_REMAINDER.search(text[max(whole.end, p.start - 40):p.start]) for p in parts)
         remainder = bool(_REMAINDER.search(stretch)) and not figured
-        splits.append(Split(whole.id, [p.id for p in parts], remainder, how))
+        splits.append(Split(whole.id, [p.id for p in parts], remainder))
     # nested: a part that is itself split keeps its parts out of the outer split
     inner = {s.whole: set(s.parts) for s in splits}
     for s in splits:
@@ -133,7 +131,8 @@ def _interval(doc_text: str, ent) -> tuple[Decimal, Decimal] | None:
     value = amount(ent)
     if value is None:
         return None
-    high_value = ent.attrs.get("value_max") or value
+    high_value = ent.attrs.get("value_max")
+    high_value = high_value if isinstance(high_value, (int, float)) and not isinstance(high_value, bool) else value
     tol = _precision(ent.text, value)
     lo, hi = Decimal(value) - tol, Decimal(high_value) + tol
     q = ent.attrs.get("qualifier")
@@ -148,7 +147,7 @@ def _interval(doc_text: str, ent) -> tuple[Decimal, Decimal] | None:
 
 
 def funding_checks(doc, splits: list[Split] | None = None) -> list[dict]:
-    """One check per split amount (SPEC §7): the whole, its parts, their sums and `ok` — whether
+    """One check per split amount: the whole, its parts, their sums and `ok` — whether
     the parts add up to the whole within what the written figures and their qualifiers allow
     (with a remainder named without a figure, or a single part: whether they stay within it).
     A part whose value could not be read is listed in `unreadable` and makes `ok` null."""
@@ -174,11 +173,11 @@ def funding_checks(doc, splits: list[Split] | None = None) -> list[dict]:
 
 # --- per event --------------------------------------------------------------------------------------
 
-def event_figures(doc, event, part_of: dict[str, str]) -> dict[str, int | None]:
-    """`state_vnd`, `counterpart_vnd`, `total_vnd` of one event (SPEC §7): its FUNDING amounts by
-    role, a whole never added to its own parts, `income`/`other` never counted; the total is the
-    `total` amount where the text gives one, else state + counterpart."""
-    by_id = {e.id: e for e in doc.entities}
+def event_figures(event, by_id: dict, part_of: dict[str, str]) -> dict[str, int | None]:
+    """`state_vnd`, `counterpart_vnd`, `total_vnd` of one event (`by_id`: the document's entities
+    by id): its FUNDING amounts by role, a whole never added to its own parts, `income`/`other`
+    never counted; the total is the `total` amount where the text gives one, else state +
+    counterpart."""
     amounts = [by_id.get(i) for i in event.funding]
     amounts = [a for a in amounts if summable(a)]
 

@@ -25,7 +25,7 @@ from .splits import (
     summable,
 )
 
-__all__ = ["funding_table", "event_context", "document_province", "document_period", "GROUP_KEYS", "UNLINKED"]
+__all__ = ["funding_table", "event_context", "document_context", "document_province", "document_period", "GROUP_KEYS", "UNLINKED"]
 
 GROUP_KEYS = ("province", "period", "category", "doc_id")
 UNLINKED = "UNLINKED"
@@ -80,15 +80,22 @@ def document_period(doc: Document) -> str | None:
     return None
 
 
-def event_context(doc: Document, event) -> dict:
+def document_context(doc: Document) -> dict:
+    """What an event without its own PLACE or TIME inherits: the document's province and period
+    (computed once per document), and the entities by id."""
+    return {"province": document_province(doc), "period": document_period(doc), "by_id": {e.id: e for e in doc.entities}}
+
+
+def event_context(doc: Document, event, inherit: dict | None = None) -> dict:
     """The event's province (official name and the province after the 2025 merger), period and
-    which of the two were inherited from the document."""
-    by_id = {e.id: e for e in doc.entities}
+    which of the two were inherited from the document (`inherit`: its `document_context`)."""
+    inherit = inherit or document_context(doc)
+    by_id = inherit["by_id"]
     own_province = next((p for i in event.places if i in by_id and (p := province(by_id[i].text))), None)
     own_period = next((p for i in event.times if i in by_id and (p := _period(by_id[i]))), None)
-    prov = own_province or document_province(doc)
+    prov = own_province or inherit["province"]
     inherited = [name for name, own in (("province", own_province), ("period", own_period)) if own is None]
-    return {"province": prov, "province_2025": province_2025(prov), "period": own_period or document_period(doc),
+    return {"province": prov, "province_2025": province_2025(prov), "period": own_period or inherit["period"],
             "inherited": ",".join(inherited)}
 
 
@@ -138,14 +145,15 @@ def funding_table(docs: Iterable[Document], by: tuple[str, ...] | list[str] = ("
     part_of: dict[tuple, tuple] = {}
     for n, doc in enumerate([docs] if isinstance(docs, Document) else docs):
         doc_id = doc.id or f"#{n}"
-        doc.compute_funding()
-        by_id = {e.id: e for e in doc.entities}
+        events = doc.events if doc.events is not None else doc.derive_events()
+        inherit = document_context(doc)
+        by_id = inherit["by_id"]
         doc_parts = part_of_map(money_splits(doc))
         part_of.update({(doc_id, p): (doc_id, w) for p, w in doc_parts.items()})
         values.update({(doc_id, e.id): amount(e) for e in doc.entities if e.label == "MONEY" and summable(e)})
         linked: set[str] = set()
-        for ev in doc.events or []:
-            group = groups[_key(by, event_context(doc, ev), ev.category, doc_id)]
+        for ev in events:
+            group = groups[_key(by, event_context(doc, ev, inherit), ev.category, doc_id)]
             money = [by_id[i] for i in ev.funding if i in by_id and by_id[i].label == "MONEY"]
             linked |= {a.id for a in money}
             group.unreadable |= {(doc_id, a.id) for a in money if amount(a) is None and a.attrs.get("role") in _MONEY_ROLES}
@@ -153,9 +161,8 @@ def funding_table(docs: Iterable[Document], by: tuple[str, ...] | list[str] = ("
         loose = [e for e in doc.entities if e.label == "MONEY" and e.id not in linked and e.attrs.get("role") in _MONEY_ROLES
                  and not e.attrs.get("per") and not (ancestors(e.id, doc_parts) & linked)]  # a part of a counted whole is in it
         if loose:
-            prov = document_province(doc)
-            context = {"province": prov, "province_2025": province_2025(prov), "period": document_period(doc),
-                       "inherited": "province,period"}
+            context = {"province": inherit["province"], "province_2025": province_2025(inherit["province"]),
+                       "period": inherit["period"], "inherited": "province,period"}
             group = groups[_key(by, context, UNLINKED, doc_id)]
             for e in loose:
                 if amount(e) is None:

@@ -14,10 +14,11 @@ def event_rows(doc: Document) -> list[dict]:
     """One flat row per event: its funding figures (SPEC §7: each amount once, a whole never added
     to its parts), its province and period (its own, else the document's: `inherited` says which)
     and its argument texts joined with " | "."""
-    from ..funding.table import event_context
+    from ..funding.table import document_context, event_context
 
     by_id = {e.id: e for e in doc.entities}
     doc.compute_funding()
+    inherit = document_context(doc)
     rows = []
     for ev in doc.events:
         def texts(ids):
@@ -25,7 +26,7 @@ def event_rows(doc: Document) -> list[dict]:
         rows.append({
             "doc_id": doc.id, "trigger": ev.trigger, "category": ev.category, "activity": by_id[ev.trigger].text,
             "state_vnd": ev.state_vnd, "counterpart_vnd": ev.counterpart_vnd, "total_vnd": ev.total_vnd,
-            **event_context(doc, ev),
+            **event_context(doc, ev, inherit),
             "funding": texts(ev.funding), "outputs": texts(ev.outputs), "participants": texts(ev.participants),
             "times": texts(ev.times), "places": texts(ev.places),
         })
