@@ -133,3 +133,21 @@ def test_no_organisation_name_ends_in_a_conjunction():
     start = doc.text.index("TTKC")
     span = doc.char_span(start, doc.text.index("Sở") - 1, label="ORG", alignment_mode="expand")
     assert [s.text for s in repair_spans(doc, [span])] == ["TTKC"]
+
+
+@pytest.mark.parametrize("text,phrase,rejected", [
+    ("nhằm nâng cao năng lực xây dựng đề án", "nâng cao năng lực xây dựng đề án", True),
+    ("là cơ hội để tuyên truyền, quảng bá", "tuyên truyền", True),
+    ("hỗ trợ xây dựng 9 mô hình", "xây dựng", True),
+    ("đã thực hiện 466 chương trình, đề án khuyến công.", "đề án khuyến công", True),
+    ("tầm quan trọng của việc phát triển công nghiệp đi đôi", "phát triển công nghiệp", True),
+    ("Kế hoạch về phát triển công nghiệp nông thôn và khuyến công", "phát triển công nghiệp nông thôn và khuyến công", False),
+    ("năm 2018, chương trình khuyến công quốc gia đã hỗ trợ", "chương trình khuyến công quốc gia", False),
+    ("Tích cực triển khai các đề án khuyến công", "đề án khuyến công", False),
+    ("tổ chức 12 lớp tập huấn cho lao động", "tập huấn", False),
+])
+def test_what_is_no_activity(text, phrase, rejected):
+    from kcnlp.pipeline.rules import not_an_activity
+
+    start = text.index(phrase)
+    assert not_an_activity(text, start, start + len(phrase)) is rejected

@@ -519,11 +519,16 @@ _DOING_VERBS = frozenset({"tổ chức", "thực hiện", "tham gia", "triển k
 _COUNT_BEFORE = re.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d(?!\d))\d[\d.]*\s+(?:(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*(?:,|và|hoặc)\s*)?$")
 
 
+# "phát triển công nghiệp / kinh tế / sản xuất" is what the programme aims at, not something it
+# funds (the activities are "phát triển cụm công nghiệp", "phát triển sản phẩm …")
+_AIM_PHRASE = re.compile(r"phát\s+triển\s+(?:công\s+nghiệp|kinh\s+tế|sản\s+xuất)(?!.*khuyến\s+công)")
+
+
 def not_an_activity(text: str, start: int, end: int) -> bool:
-    """Whether an ACTIVITY span at text[start:end] breaks one of the SPEC's rules of what an
+    """Whether an ACTIVITY span at text[start:end] breaks one of the guide's rules of what an
     activity is: an aim or benefit, a verb of doing alone, a scheme word after a count."""
     phrase = " ".join(text[start:end].lower().split())
-    if phrase in _DOING_VERBS:
+    if phrase in _DOING_VERBS or _AIM_PHRASE.match(phrase):
         return True
     before = text[max(0, start - 40):start]
     if _AIM_BEFORE.search(before):
