@@ -104,6 +104,11 @@ def test_import_is_light():
     code = "import sys, kcnlp; print('spacy' in sys.modules, 'underthesea' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+    # extracting needs neither scikit-learn (training only) nor datasets, pandas or pyarrow
+    code = ("import sys, kcnlp; kcnlp.extract('Hỗ trợ 100 triệu đồng.').to_dict(); "
+            "print(*(m in sys.modules for m in ('sklearn', 'datasets', 'pandas', 'pyarrow')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False", "False", "False"]
 
 
 def _reference_scorer():

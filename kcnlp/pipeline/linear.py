@@ -104,9 +104,11 @@ class LinearClassifier:
 def _check_version(trained_with: str | None, path: Path) -> None:
     if not trained_with:
         return
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        from sklearn import __version__ as now
-    except ImportError:
+        now = version("scikit-learn")  # read from the package metadata: importing sklearn costs seconds
+    except PackageNotFoundError:
         return
     if trained_with.split(".")[:2] != now.split(".")[:2]:
         warnings.warn(f"{path} was trained with scikit-learn {trained_with}, this is {now}; the weights are plain "
