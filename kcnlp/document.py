@@ -67,14 +67,21 @@ class Relation:
     head: str
     tail: str
     label: str
+    confidence: float | None = None  # the classifier's probability of the link
+    source: str | None = None        # "model" or "rule"; None in gold records
 
-    def to_dict(self) -> dict[str, str]:
-        return {"head": self.head, "tail": self.tail, "label": self.label}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"head": self.head, "tail": self.tail, "label": self.label}
+        if self.source is not None:
+            out["source"] = self.source
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Relation":
         try:
-            return cls(d["head"], d["tail"], d["label"])
+            return cls(d["head"], d["tail"], d["label"], d.get("confidence"), d.get("source"))
         except KeyError as exc:
             raise KcnlpError("E103", f"relation {d!r} lacks {exc.args[0]!r}") from None
 
@@ -94,16 +101,33 @@ class Event:
     state_vnd: int | None = None
     counterpart_vnd: int | None = None
     total_vnd: int | None = None
+    # the weakest probability of the classifiers' decisions about it (category, links, money
+    # roles); None when rules made them all
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"trigger": self.trigger, "category": self.category, "funding": list(self.funding),
                 "outputs": list(self.outputs), "participants": list(self.participants),
                 "times": list(self.times), "places": list(self.places),
-                "state_vnd": self.state_vnd, "counterpart_vnd": self.counterpart_vnd, "total_vnd": self.total_vnd}
+                "state_vnd": self.state_vnd, "counterpart_vnd": self.counterpart_vnd, "total_vnd": self.total_vnd,
+                **({"confidence": self.confidence} if self.confidence is not None else {})}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Event":
         return cls(d["trigger"], d.get("category"), *(list(d.get(k, [])) for k in EVENT_KEYS.values()))
+
+
+def _weakest(event: Event, by_id: dict, link_confidence: dict) -> float | None:
+    """The lowest probability among the classifiers' decisions about an event: its category,
+    its links, the roles of its funding amounts."""
+    found = [by_id[event.trigger].attrs.get("confidence")] if event.trigger in by_id else []
+    for key in ("funding", "outputs", "participants", "times", "places"):
+        for tail in getattr(event, key):
+            found.append(link_confidence.get((event.trigger, tail)))
+            if key == "funding" and tail in by_id:
+                found.append(by_id[tail].attrs.get("confidence"))
+    found = [c for c in found if isinstance(c, (int, float))]
+    return min(found) if found else None
 
 
 @dataclass
@@ -143,9 +167,11 @@ class Document:
         splits = money_splits(self)
         part_of = part_of_map(splits)
         by_id = {e.id: e for e in self.entities}
+        link_confidence = {(r.head, r.tail): r.confidence for r in self.relations if r.confidence is not None}
         for ev in self.events:
             for key, value in event_figures(ev, by_id, part_of).items():
                 setattr(ev, key, value)
+            ev.confidence = _weakest(ev, by_id, link_confidence)
         return funding_checks(self, splits)
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,13 +50,13 @@ def test_trained_classifier_decides_only_without_a_cue():
     from kcnlp.pipeline.roles import RoleClassifier
 
     class Always:
-        def predict(self, features):
-            return "local"
+        def best(self, features):
+            return "local", 0.8
 
     stage = RoleClassifier()
     stage.model = Always()
     text = "Kinh phí hỗ trợ 300 triệu đồng. Gần 71 tỷ đồng thực hiện Chương trình."
-    assert stage.role(text, 16, 30) == "support"      # the cue decides
-    assert stage.role(text, 36, 47) == "local"        # no cue: the classifier
+    assert stage.decide(text, 16, 30) == ("support", None)   # the cue decides: no probability
+    assert stage.decide(text, 36, 47) == ("local", 0.8)      # no cue: the classifier, with its probability
     stage.mode = "model"
     assert stage.role(text, 16, 30) == "local"

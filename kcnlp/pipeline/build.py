@@ -259,9 +259,10 @@ def _merge(parts: list[tuple[int, Document]]) -> Document:
             n += 1
             new_ids[e.id] = f"T{n}"
             entities.append(Entity(f"T{n}", e.start + offset, e.end + offset, e.label, e.text, e.attrs))
-        rels += [Relation(new_ids[r.head], new_ids[r.tail], r.label) for r in part.relations]
+        rels += [Relation(new_ids[r.head], new_ids[r.tail], r.label, r.confidence, r.source) for r in part.relations]
     doc = Document(text=text, entities=entities, relations=rels)
     doc.events = doc.derive_events()
+    doc.compute_funding()
     return doc
 
 
@@ -277,8 +278,13 @@ def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
             attrs["category"] = stored.get("category")
         elif stored.get("fields"):
             attrs.update(stored["fields"])
+        for key in ("source", "confidence"):  # how the category or role was decided
+            if key in stored:
+                attrs[key] = stored[key]
         entities.append(Entity(ent_id, e.start_char, e.end_char, e.label_, e.text, attrs))
-    rels = [Relation(ids[h], ids[t], label) for h, t, label in doc._.relations or []]
+    links = doc._.relations or []
+    confidence = doc._.relation_confidence or [None] * len(links)
+    rels = [Relation(ids[h], ids[t], label, p, "rule" if p is None else "model") for (h, t, label), p in zip(links, confidence)]
     document = Document(text=doc.text, id=doc_id, entities=entities, relations=rels)
     document.events = document.derive_events()
     document.compute_funding()  # the events carry their funding figures (SPEC §7)

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from .linear import Features, LinearClassifier, ModelStage, train_on_entities
 from .rules import MEANS_WORDS, activity_category
 from .spanattrs import span_attrs
+from .textview import TextView
 from .tokenizer import normalize_syllable
 
 __all__ = ["category_features", "train_category_model", "CategoryClassifier"]
@@ -89,18 +90,23 @@ def train_category_model(records: list[dict], seed: int = 0) -> LinearClassifier
 
 
 class CategoryClassifier(ModelStage):
-    """Pipeline component: the category of every ACTIVITY entity, in `span_attrs`."""
+    """Pipeline component: the category of every ACTIVITY entity, in `span_attrs`, with the
+    classifier's probability for it (`confidence`) and `source` "model", or `source` "rule"."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        view = TextView(doc.text)  # features read NFC text, whatever the user's normalization
         for ent in doc.ents:
             if ent.label_ != "ACTIVITY":
                 continue
             attrs = span_attrs(ent)
             if self.model is not None:
-                attrs["category"] = self.model.predict(category_features(text, ent.start_char, ent.end_char))
-            elif attrs.get("category") is None:
-                attrs["category"] = activity_category(ent.text) or "GENERAL"
+                features = category_features(view.view, view.to_view(ent.start_char), view.to_view(ent.end_char))
+                attrs["category"], attrs["confidence"] = self.model.best(features)
+                attrs["source"] = "model"
+            else:
+                if attrs.get("category") is None:
+                    attrs["category"] = activity_category(ent.text) or "GENERAL"
+                attrs["source"] = "rule"
         return doc
 
 

@@ -60,6 +60,12 @@ class LinearClassifier:
     def predict(self, features: Features) -> str:
         return self.classes[int(np.argmax(self.scores(features)))]
 
+    def best(self, features: Features) -> tuple[str, float]:
+        """The most probable class and its probability."""
+        p = self.scores(features)
+        k = int(np.argmax(p))
+        return self.classes[k], round(float(p[k]), 4)
+
     def proba(self, features: Features, cls: str) -> float:
         return float(self.scores(features)[self.classes.index(cls)])
 

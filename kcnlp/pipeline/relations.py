@@ -20,11 +20,14 @@ from ..schema import RELATION_TAILS
 from .linear import LinearClassifier, ModelStage
 from .rules import MEANS_WORDS
 from .spanattrs import span_attrs
+from .textview import TextView
 
 __all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS", "approves", "without_approvers"]
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
+if not Doc.has_extension("relation_confidence"):
+    Doc.set_extension("relation_confidence", default=None)
 
 _LABEL_OF_TAIL = {tail: rel for rel, tail in RELATION_TAILS.items()}
 CONTINUATIONS = ("trong đó", "qua đó", "cụ thể", "đồng thời", "kết quả", "theo đó", "ngoài ra")
@@ -305,12 +308,18 @@ def train_relation_model(records: list[dict], seed: int = 0) -> tuple[LinearClas
     return model, {"gold_relations": total, "not_candidates": missed}
 
 
-def link_model(model, text: str, ents, threshold: float = 0.5) -> list[tuple[int, int, str]]:
+def link_model(model, text: str, ents, threshold: float = 0.5, confidences: dict | None = None) -> list[tuple[int, int, str]]:
+    """The candidate pairs the classifier links (probability of LINK at least `threshold`);
+    `confidences`, when given, receives each link's probability."""
     pairs, feats = _features_for(text, ents)
     out = []
     for (a, j), f in zip(pairs, feats):
-        if model.proba(f, "LINK") >= threshold:
-            out.append((a, j, _LABEL_OF_TAIL[ents[j][2]]))
+        p = model.proba(f, "LINK")
+        if p >= threshold:
+            link = (a, j, _LABEL_OF_TAIL[ents[j][2]])
+            out.append(link)
+            if confidences is not None:
+                confidences[link] = round(p, 4)
     return sorted(out)
 
 
@@ -322,13 +331,18 @@ class RelationModel(ModelStage):
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
+        view = TextView(doc.text)  # features and sentence bounds read NFC text
         ents = []
         for e in doc.ents:
             attrs = span_attrs(e)
-            ents.append((e.start_char, e.end_char, e.label_, {**(attrs.get("fields") or {}), "category": attrs.get("category")}))
-        text = doc.text  # spaCy rebuilds doc.text from every token on each access
-        links = link_rules(text, ents) if self.model is None else link_model(self.model, text, ents, self.threshold)
+            ents.append((view.to_view(e.start_char), view.to_view(e.end_char), e.label_,
+                         {**(attrs.get("fields") or {}), "category": attrs.get("category")}))
+        text = view.view
+        confidences: dict = {}
+        links = link_rules(text, ents) if self.model is None else link_model(self.model, text, ents, self.threshold, confidences)
         doc._.relations = without_approvers(text, ents, links)
+        # one per relation, None for the rules' links (a list: Doc extensions cross processes as msgpack)
+        doc._.relation_confidence = [confidences.get(link) for link in doc._.relations]
         return doc
 
     def to_disk(self, path, exclude=()):

@@ -9,6 +9,7 @@ from spacy.language import Language
 
 from .linear import LinearClassifier, ModelStage, train_on_entities
 from .spanattrs import span_attrs
+from .textview import TextView
 from .tokenizer import normalize_syllable
 
 __all__ = ["money_role", "role_cue", "ROLE_CUES", "role_features", "train_role_model", "RoleClassifier"]
@@ -197,20 +198,29 @@ class RoleClassifier(ModelStage):
 
     mode = "combined"
 
-    def role(self, text: str, start: int, end: int) -> str:
+    def decide(self, text: str, start: int, end: int) -> tuple[str, float | None]:
+        """The role of the amount at text[start:end] and the classifier's probability for it
+        (None when the words that introduce it decided)."""
         if self.model is None or self.mode == "rules":
-            return money_role(text, start, end)
+            return money_role(text, start, end), None
         if self.mode == "combined":
             cue = role_cue(text, start, end)
             if cue is not None:
-                return cue
-        return self.model.predict(role_features(text, start, end))
+                return cue, None
+        return self.model.best(role_features(text, start, end))
+
+    def role(self, text: str, start: int, end: int) -> str:
+        return self.decide(text, start, end)[0]
 
     def __call__(self, doc):
-        text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        view = TextView(doc.text)  # the cue words are NFC, whatever the user's normalization
         for ent in doc.ents:
             if ent.label_ == "MONEY":
-                span_attrs(ent)["role"] = self.role(text, ent.start_char, ent.end_char)
+                attrs = span_attrs(ent)
+                attrs["role"], confidence = self.decide(view.view, view.to_view(ent.start_char), view.to_view(ent.end_char))
+                attrs["source"] = "rule" if confidence is None else "model"
+                if confidence is not None:
+                    attrs["confidence"] = confidence
         return doc
 
 

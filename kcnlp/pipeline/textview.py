@@ -5,6 +5,7 @@ and every match offset is mapped back into the original string, which is never c
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -37,3 +38,7 @@ class TextView:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.original(start), self.original(end)
+
+    def to_view(self, i: int) -> int:
+        """The offset in `view` of the user's offset `i` (a character-cluster boundary)."""
+        return i if self._map is None else bisect.bisect_left(self._map, i)
