@@ -1,6 +1,7 @@
 """The accuracy table of the README: the ablation (rules only, trained only, hybrid) on the
 corpus test split and on a real dev set of annotated press articles, plus underthesea's own
-`ner` on ORG and LOC, and the money-role comparison (cue rules, trained classifier, combined).
+`ner` on ORG and LOC, the money-role comparison (cue rules, trained classifier, combined) and
+the reliability of the confidences (predicted against observed accuracy, with the ECE).
 
     python benchmarks/accuracy.py [--model models/default] [--data test,real] [--real DIR]
 
@@ -25,7 +26,8 @@ from kcnlp.corpus.load import read_split_records  # noqa: E402
 from kcnlp.io.jsonl import read_records  # noqa: E402
 from kcnlp.pipeline import build_rule_pipeline, default_model_path, load  # noqa: E402
 from kcnlp.schema import LABELS  # noqa: E402
-from kcnlp.training.evaluate import evaluate  # noqa: E402
+from kcnlp.training.calibration import decisions, reliability  # noqa: E402
+from kcnlp.training.evaluate import evaluate, predict_records  # noqa: E402
 
 
 def gold_sets(names: list[str], real: Path | None = None) -> dict[str, list[dict]]:
@@ -130,6 +132,21 @@ def main() -> None:
         print("| " + " | ".join(cells) + " |", flush=True)
     if model is not None:
         role_table(model, data)
+        calibration_table(model, data)
+
+
+def calibration_table(model: Path, data: dict[str, list[dict]]) -> None:
+    """Reliability of the shipped model's confidences: predicted against observed accuracy by
+    bin, per kind of decision, with the expected calibration error (ECE)."""
+    nlp = load(model)
+    print("\n| data | decision | bins: confidence → accuracy (n) | ECE |")
+    print("|---|---|---|---|")
+    for data_name, records in data.items():
+        pred = predict_records(nlp, records)
+        for kind, pairs in decisions({r["id"]: r for r in records}, pred).items():
+            rows, ece = reliability(pairs)
+            bins = "; ".join(f"≥{r['low']:.1f}: {r['confidence']:.2f} → {r['accuracy']:.2f} ({r['n']})" for r in rows)
+            print(f"| {data_name} | {kind} | {bins} | {ece:.3f} |", flush=True)
 
 
 def role_table(model: Path, data: dict[str, list[dict]]) -> None:

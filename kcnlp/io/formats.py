@@ -9,7 +9,7 @@ import json
 from typing import Iterable, TextIO
 
 from ..document import Document
-from .tables import EVENT_COLUMNS, event_rows, vnd
+from .tables import EVENT_COLUMNS, LOW_CONFIDENCE, event_rows, vnd
 from .views import render
 
 __all__ = ["write_output"]
@@ -21,7 +21,8 @@ def _table(doc: Document) -> str:
     if not rows:
         out.write("   (no khuyến công activity found)\n")
     for r in rows:
-        out.write(f"-- {r['category']}: {r['activity']}\n")
+        doubt = f"   (confidence {r['confidence']:.2f}: check it)" if r["confidence"] is not None and r["confidence"] < LOW_CONFIDENCE else ""
+        out.write(f"-- {r['category']}: {r['activity']}{doubt}\n")
         for key in ("funding", "outputs", "participants", "times", "places"):
             if r[key]:
                 out.write(f"   {key:<12} {r[key]}\n")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from ..document import Document
 
-__all__ = ["EVENT_COLUMNS", "event_rows", "vnd"]
+__all__ = ["EVENT_COLUMNS", "event_rows", "vnd", "LOW_CONFIDENCE"]
 
-EVENT_COLUMNS = ["doc_id", "trigger", "category", "activity", "state_vnd", "counterpart_vnd", "total_vnd", "province",
+#: a decision less sure than this is flagged for a person to check (table, HTML)
+LOW_CONFIDENCE = 0.6
+
+EVENT_COLUMNS = ["doc_id", "trigger", "category", "activity", "confidence", "state_vnd", "counterpart_vnd", "total_vnd", "province",
                  "province_2025", "period", "inherited", "funding", "outputs", "participants", "times", "places"]
 
 
 def event_rows(doc: Document) -> list[dict]:
-    """One flat row per event: its funding figures (SPEC §7: each amount once, a whole never added
+    """One flat row per event: its confidence (the weakest of the classifiers' decisions about
+    it, empty when rules made them), its funding figures (SPEC §7: each amount once, a whole never added
     to its parts), its province and period (its own, else the document's: `inherited` says which)
     and its argument texts joined with " | "."""
     from ..funding.table import document_context, event_context
@@ -25,6 +29,7 @@ def event_rows(doc: Document) -> list[dict]:
             return " | ".join(by_id[i].text for i in ids if i in by_id)
         rows.append({
             "doc_id": doc.id, "trigger": ev.trigger, "category": ev.category, "activity": by_id[ev.trigger].text,
+            "confidence": ev.confidence,
             "state_vnd": ev.state_vnd, "counterpart_vnd": ev.counterpart_vnd, "total_vnd": ev.total_vnd,
             **event_context(doc, ev, inherit),
             "funding": texts(ev.funding), "outputs": texts(ev.outputs), "participants": texts(ev.participants),

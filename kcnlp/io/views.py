@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..document import Document
-from .tables import EVENT_COLUMNS, event_rows
+from .tables import EVENT_COLUMNS, LOW_CONFIDENCE, event_rows
 
 __all__ = ["to_dataframe", "render", "LABEL_COLOURS"]
 
+_DOUBT_COLOUR = "#eeeeee"
 LABEL_COLOURS = {"ORG": "#a6cee3", "MONEY": "#b2df8a", "QUANTITY": "#fdbf6f", "ACTIVITY": "#fb9a99",
                  "LOC": "#cab2d6", "DATE": "#ffff99"}
 
@@ -30,15 +31,20 @@ def to_dataframe(docs: Document | Iterable[Document], kind: str = "events"):
 
 
 def render(doc: Document, page: bool = False, title: bool = True) -> str:
-    """displaCy HTML of the document's entities, a colour per label; ACTIVITY shows its category.
+    """displaCy HTML of the document's entities, a colour per label; ACTIVITY shows its category,
+    and a category or role the classifier gave less than LOW_CONFIDENCE is pale, with its score.
     `title=False` leaves out the document id heading (for pages that write their own)."""
     from spacy import displacy
 
     ents = []
+    colours = dict(LABEL_COLOURS)
     for e in doc.entities:
         label = f"{e.label}:{e.attrs.get('category')}" if e.label == "ACTIVITY" else e.label
+        confidence = e.attrs.get("confidence")
+        doubtful = isinstance(confidence, (int, float)) and confidence < LOW_CONFIDENCE
+        if doubtful:  # a pale colour and a "?" for a category or role the classifier was unsure of
+            label += f" ? {confidence:.2f}"
+        colours[label] = _DOUBT_COLOUR if doubtful else LABEL_COLOURS[e.label]
         ents.append({"start": e.start, "end": e.end, "label": label})
-    colours = dict(LABEL_COLOURS)
-    colours.update({f"ACTIVITY:{e.attrs.get('category')}": LABEL_COLOURS["ACTIVITY"] for e in doc.entities if e.label == "ACTIVITY"})
     data = {"text": doc.text, "ents": ents, "title": (doc.id or None) if title else None}
     return displacy.render(data, style="ent", manual=True, page=page, options={"colors": colours})
