@@ -85,6 +85,22 @@ def _parser() -> argparse.ArgumentParser:
     cv.add_argument("input", help="a file, or a folder for brat (and for kcnlp JSONL)")
     cv.add_argument("-o", "--output", required=True, help="a file, or a folder for brat")
     cv.add_argument("--strict", action="store_true", help="write nothing when an annotation has to be skipped")
+    cv.add_argument("--predictions", action="store_true",
+                    help="Label Studio: write the records as predictions (pre-annotations with scores) for a person to correct")
+
+    lb = sub.add_parser("label", help="the labeling loop: pre-annotated Label Studio tasks, which articles to label next")
+    lsub = lb.add_subparsers(dest="label_command")
+    le = lsub.add_parser("export", help="extract articles and write them as pre-annotated Label Studio tasks")
+    le.add_argument("inputs", nargs="+", help="text files, JSONL files, folders, or -")
+    le.add_argument("-o", "--output", required=True, help="the Label Studio tasks JSON to write")
+    le.add_argument("--model", help="a model directory (default: the bundled model)")
+    le.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
+    ls = lsub.add_parser("suggest", help="rank unlabeled articles by how much labelling them would teach the model")
+    ls.add_argument("inputs", nargs="+", help="text files, JSONL files, folders, or -")
+    ls.add_argument("-n", type=_positive, default=20, help="how many to suggest (default 20)")
+    ls.add_argument("-o", "--output", help="also write them as pre-annotated Label Studio tasks")
+    ls.add_argument("--model", help="a trained model directory (default: the bundled model)")
+    ls.add_argument("--skip-errors", action="store_true", help="go on past unreadable inputs and list them at the end")
     return p
 
 
@@ -153,10 +169,16 @@ def _main(argv: list[str] | None) -> int:
         if args.corpus_command is None:
             parser.error("corpus needs build, validate, stats or agreement")
         return commands.run(args)
+    if args.command == "label":
+        if args.label_command is None:
+            parser.error("label needs export or suggest")
+        from .io.label_files import run_label
+
+        return run_label(args)
     if args.command == "convert":
         from .io.convert import convert
 
-        report = convert(args.input, args.src_format, args.output, args.dst_format, strict=args.strict)
+        report = convert(args.input, args.src_format, args.output, args.dst_format, strict=args.strict, predictions=args.predictions)
         print(report.format(), file=sys.stderr)
         return EXIT_FAILED if report.skipped else EXIT_OK
     parser.print_help()

@@ -55,9 +55,13 @@ def write(records: list, path: str | Path, fmt: str, report: Report | None = Non
     return report
 
 
-def convert(src: str | Path, src_format: str, dst: str | Path, dst_format: str, strict: bool = False) -> Report:
+def convert(src: str | Path, src_format: str, dst: str | Path, dst_format: str, strict: bool = False,
+            predictions: bool = False) -> Report:
     """Read `src` in `src_format`, write `dst` in `dst_format`. With `strict`, nothing is
-    written when an annotation had to be skipped (see `report.skipped`)."""
+    written when an annotation had to be skipped (see `report.skipped`). With `predictions`,
+    Label Studio tasks hold the records as predictions (pre-annotations with their scores) for a
+    person to correct; Doccano and brat hold no predictions, so there the records are written as
+    the annotations a person starts from, as always."""
     from .records import record_counts
 
     report = Report(source=src_format, target=dst_format)
@@ -68,5 +72,8 @@ def convert(src: str | Path, src_format: str, dst: str | Path, dst_format: str, 
             for kind, n in record_counts(rec).items():
                 report.lose(kind, n, "not written: --strict")
         return report
-    _module(dst_format).write(items, dst, report)
+    if predictions and dst_format == "labelstudio":
+        _module(dst_format).write(items, dst, report, predictions=True)
+    else:
+        _module(dst_format).write(items, dst, report)
     return report

@@ -42,35 +42,53 @@ LABEL_CONFIG = "\n".join([
 ])
 
 
-def to_tasks(items: list[Item], report: Report) -> list[dict]:
-    """Label Studio tasks, one per record, the record's annotations as one annotation."""
+def to_tasks(items: list[Item], report: Report, predictions: bool = False) -> list[dict]:
+    """Label Studio tasks, one per record, the record's annotations as one annotation — or, with
+    `predictions`, as one prediction (kcnlp's output for a person to correct: each region and
+    relation with the classifier's `score` where it gave one, the task scored by its weakest)."""
+    from ... import __version__
+
     tasks = []
     for n, (_, rec) in enumerate(items, 1):
         result = []
         for e in rec["entities"]:
             region = {"start": e["start"], "end": e["end"]}
-            result.append(_result(e["id"], "label", "labels", {**region, "text": e["text"], "labels": [e["label"]]}))
-            fields = entity_attrs(e)
+            result.append(_result(e["id"], "label", "labels", {**region, "text": e["text"], "labels": [e["label"]]},
+                                  e.get("confidence") if predictions else None))
+            fields = {k: v for k, v in entity_attrs(e).items() if k not in ("confidence", "source")}
             for key, allowed in (("category", CATEGORIES), ("role", ROLES)):
                 if fields.get(key) in allowed:
                     result.append(_result(e["id"], key, "choices", {**region, "text": e["text"], "choices": [fields.pop(key)]}))
             if fields:
                 result.append(_result(e["id"], "fields", "textarea", {**region, "text": [json.dumps(fields, ensure_ascii=False)]}))
-        result += [{"from_id": r["head"], "to_id": r["tail"], "type": "relation", "direction": "right", "labels": [r["label"]]}
-                   for r in rec["relations"]]
-        tasks.append({"id": n, "data": {"text": rec["text"], "id": rec["id"], "meta": rec["meta"]},
-                      "annotations": [{"id": n, "result": result, "was_cancelled": False, "ground_truth": False}],
-                      "predictions": []})
+        for r in rec["relations"]:
+            link = {"from_id": r["head"], "to_id": r["tail"], "type": "relation", "direction": "right", "labels": [r["label"]]}
+            if predictions and r.get("confidence") is not None:
+                link["score"] = r["confidence"]
+            result.append(link)
+        task = {"id": n, "data": {"text": rec["text"], "id": rec["id"], "meta": rec["meta"]}, "annotations": [], "predictions": []}
+        if predictions:
+            scores = [x["score"] for x in result if "score" in x]
+            task["predictions"] = [{"model_version": f"kcnlp {__version__}", "result": result,
+                                    **({"score": min(scores)} if scores else {})}]
+        else:
+            task["annotations"] = [{"id": n, "result": result, "was_cancelled": False, "ground_truth": False}]
+        tasks.append(task)
         count_written(report, rec)
     return tasks
 
 
-def _result(region_id: str, from_name: str, kind: str, value: dict) -> dict:
-    return {"id": region_id, "from_name": from_name, "to_name": "text", "type": kind, "origin": "manual", "value": value}
+def _result(region_id: str, from_name: str, kind: str, value: dict, score: float | None = None) -> dict:
+    out = {"id": region_id, "from_name": from_name, "to_name": "text", "type": kind,
+           "origin": "prediction" if score is not None else "manual", "value": value}
+    if score is not None:
+        out["score"] = score
+    return out
 
 
-def write(items: list[Item], path: str | Path, report: Report) -> None:
-    Path(path).write_text(json.dumps(to_tasks(items, report), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def write(items: list[Item], path: str | Path, report: Report, predictions: bool = False) -> None:
+    tasks = to_tasks(items, report, predictions)
+    Path(path).write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def read(path: str | Path, report: Report) -> list[Item]:

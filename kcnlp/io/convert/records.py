@@ -291,7 +291,12 @@ def check_record(rec: dict, where: str, report: Report) -> dict:
     report.read.update(documents=1, entities=len(spans), relations=len(links), attributes=len(attrs))
     meta = rec["meta"] if isinstance(rec.get("meta"), dict) else {}
     doc_id = rec["id"] if isinstance(rec.get("id"), str) and rec["id"] else where
-    return build_record(doc_id, rec["text"], meta, spans, links, attrs, where, report)
+    built = build_record(doc_id, rec["text"], meta, spans, links, attrs, where, report)
+    # a model's relations keep their confidence and source (for pre-annotated tasks)
+    extra = {(r.get("head"), r.get("tail"), r.get("label")): {k: r[k] for k in ("confidence", "source") if k in r} for r in rels}
+    for r in built["relations"]:
+        r.update(extra.get((r["head"], r["tail"], r["label"]), {}))
+    return built
 
 
 def write(items: list[Item], path: str | Path, report: Report) -> None:
