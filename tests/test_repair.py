@@ -151,3 +151,10 @@ def test_what_is_no_activity(text, phrase, rejected):
 
     start = text.index(phrase)
     assert not_an_activity(text, start, start + len(phrase)) is rejected
+
+
+def test_an_organisation_head_glued_to_the_word_before_is_kept():
+    doc = nlp("Bà Trần Thị Công, chủ hộ kinh doanh Hiệp Công, cho biết.")
+    start, end = doc.text.index("hộ kinh"), doc.text.index(", cho")
+    span = doc.char_span(start, end, label="ORG", alignment_mode="expand")
+    assert [s.text for s in repair_spans(doc, [span])] == ["hộ kinh doanh Hiệp Công"]

@@ -426,6 +426,13 @@ _WORD_BOUNDED = ("ORG", "LOC", "ACTIVITY")
 _ADMIN_HEADS = (("thành", "phố"), ("thị", "xã"), ("tỉnh",), ("huyện",), ("tp",), ("tp.",))
 
 
+def _head_at(doc: Doc, start: int, end: int) -> bool:
+    """Whether an organisation head ("hộ kinh doanh", "công ty") opens doc[start:end], in any
+    letter case: underthesea may glue its first syllable to the word before ("chủ_hộ")."""
+    return any(end - start >= len(words) and [t.norm_ for t in doc[start:start + len(words)]] == [w.lower() for w in words]
+               for words, _ in _HEADS if len(words) > 1)
+
+
 def repair_spans(doc: Doc, spans) -> list[Span]:
     """A trained recognizer's spans made to keep two SPEC rules it can break: an ORG, LOC or
     ACTIVITY begins and ends on an underthesea word boundary (trimmed to the whole words it
@@ -438,7 +445,9 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
         if span.label_ in _WORD_BOUNDED:
             # underthesea often glues a name to its neighbour ("trình_Bộ", "Phước_cử"): a
             # capitalised syllable at the edge is trusted over its word boundary
-            while start < end and ((not doc[start]._.word_start and not doc[start].text[:1].isupper()) or doc[start].is_punct):
+            while start < end and ((not doc[start]._.word_start and not doc[start].text[:1].isupper()
+                                    and not (span.label_ == "ORG" and _head_at(doc, start, end)))
+                                   or doc[start].is_punct):
                 start += 1
             while end > start and ((end < n and not doc[end]._.word_start and not doc[end - 1].text[:1].isupper())
                                    or doc[end - 1].is_punct):
