@@ -140,6 +140,8 @@ class Document:
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     events: list[Event] | None = None
+    #: the checks of the amounts the text splits into parts, as the last `compute_funding` found them
+    funding_checks: list[dict] | None = None
 
     def entity(self, entity_id: str) -> Entity:
         for ent in self.entities:
@@ -172,7 +174,8 @@ class Document:
             for key, value in event_figures(ev, by_id, part_of).items():
                 setattr(ev, key, value)
             ev.confidence = _weakest(ev, by_id, link_confidence)
-        return funding_checks(self, splits)
+        self.funding_checks = funding_checks(self, splits)
+        return self.funding_checks
 
     def to_dict(self) -> dict[str, Any]:
         checks = self.compute_funding()

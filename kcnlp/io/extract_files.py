@@ -140,6 +140,19 @@ class Inputs:
         except _Stop:
             return
 
+    def documents(self, nlp, batch_size: int = 32, n_process: int = 1) -> Iterator:
+        """The readable articles extracted in order, batched through `pipe` (worker processes
+        when `n_process` > 1)."""
+        from ..pipeline.build import pipe
+
+        ids: list[str] = []
+
+        def texts():
+            for art in self.articles():
+                ids.append(art.id)
+                yield art.text
+        yield from pipe(texts(), nlp=nlp, batch_size=batch_size, n_process=n_process, ids=_ids(ids))
+
     def summary(self, written: str) -> int:
         """Say what was written and skipped; the exit code (1 when anything was skipped)."""
         if not self.failures:
@@ -154,7 +167,7 @@ def run_extract(args) -> int:
     from tqdm import tqdm
 
     from ..document import Document
-    from ..pipeline.build import default_pipeline, extract, load, pipe
+    from ..pipeline.build import default_pipeline, load
     from .formats import write_output
 
     fmt = args.format or ("table" if args.example else "jsonl")
@@ -173,18 +186,7 @@ def run_extract(args) -> int:
             for rec in extract_dask(((a.id, a.text) for a in inputs.articles()), args.dask_scheduler, model=args.model):
                 yield Document.from_dict(rec)
             return
-        if args.workers == 1:
-            for art in inputs.articles():
-                yield extract(art.text, nlp=nlp, doc_id=art.id)
-            return
-        # worker processes each hold the pipeline; texts go out in batches, in order
-        ids: list[str] = []
-
-        def texts():
-            for art in inputs.articles():
-                ids.append(art.id)
-                yield art.text
-        yield from pipe(texts(), nlp=nlp, batch_size=args.batch_size, n_process=args.workers, ids=_ids(ids))
+        yield from inputs.documents(nlp, args.batch_size, args.workers)
 
     progress = tqdm(documents(), unit="doc", disable=None if inputs.many else True, file=sys.stderr)
     encoding = "utf-8-sig" if args.bom else "utf-8"

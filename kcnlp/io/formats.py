@@ -29,9 +29,8 @@ def _table(doc: Document) -> str:
         figures = [f"{k[:-4]} {vnd(r[k])}" for k in ("state_vnd", "counterpart_vnd", "total_vnd") if r[k] is not None]
         if figures:
             out.write(f"   {'figures':<12} {'; '.join(figures)}\n")
-    checks = doc.compute_funding()
     by_id = {e.id: e for e in doc.entities}
-    for c in checks:
+    for c in doc.funding_checks or []:  # computed by event_rows above
         verdict = {True: "adds up", False: "DOES NOT ADD UP", None: "cannot be checked"}[c["ok"]]
         parts = " + ".join(by_id[p].text for p in c["parts"])
         out.write(f"   check        {by_id[c['total']].text} = {parts}{' + rest' if c['lower_bound'] else ''}: {verdict}\n")

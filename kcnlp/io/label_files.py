@@ -10,7 +10,7 @@ __all__ = ["run_label"]
 
 
 def run_label(args) -> int:
-    from ..pipeline.build import default_pipeline, extract, load
+    from ..pipeline.build import default_pipeline, load
     from ..training.labeling import require_trained, suggest
     from .convert.labelstudio import to_tasks
     from .convert.report import Report
@@ -19,13 +19,14 @@ def run_label(args) -> int:
     if args.label_command == "suggest":
         require_trained(nlp)
     inputs = Inputs(args.inputs, args.skip_errors)
-    docs = [extract(art.text, nlp=nlp, doc_id=art.id) for art in inputs.articles()]
-    chosen = docs
+    docs = inputs.documents(nlp)
     if args.label_command == "suggest":
         ranked = suggest(docs, args.n)
         for k, s in enumerate(ranked, 1):
             print(f"{k:>3}. {s.doc.id}  score {s.score:.2f}  {s.reason}")
         chosen = [s.doc for s in ranked]
+    else:
+        chosen = list(docs)
     if args.output:
         import json
         from pathlib import Path

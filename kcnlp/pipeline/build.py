@@ -196,10 +196,9 @@ def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32
          ids: Iterable[str] | None = None) -> Iterator[Document]:
     """Extract from many texts lazily, in order; memory stays flat however many there are (the
     texts go through the model in groups of ZONE_TEXTS, each in a spaCy memory zone, so the first
-    document comes out once its group is done). Texts
-    longer than CHUNK_CHARS are processed in pieces and put back together. A text that is not a
-    str, or holds a lone surrogate, ends the stream: every text before it comes out first, then
-    an InputError names it by its index."""
+    document comes out once its group is done). Texts longer than CHUNK_CHARS are processed in
+    pieces and put back together. A text that is not a str, or holds a lone surrogate, ends the
+    stream: every text before it comes out first, then an InputError names it by its index."""
     if batch_size < 1 or n_process < 1:
         raise ValueError(f"batch_size and n_process must be at least 1 (got {batch_size}, {n_process})")
     nlp = nlp or default_pipeline()

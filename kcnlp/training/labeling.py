@@ -9,6 +9,7 @@ FUNDING link, the category of a funded activity) weighing 1 + log10(1 + amount /
 """
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -35,8 +36,10 @@ def _money_weight(vnd) -> float:
 def uncertainty(doc: Document) -> Suggestion:
     """The document's score and a one-line reason naming its least sure decision."""
     by_id = {e.id: e for e in doc.entities}
-    funded = {r.head: max((by_id[r.tail].attrs.get("value") or 0) if r.tail in by_id else 0, 0)
-              for r in doc.relations if r.label == "FUNDING"}
+    funded: dict[str, float] = {}  # activity → its largest amount
+    for r in doc.relations:
+        if r.label == "FUNDING" and r.tail in by_id and isinstance(v := by_id[r.tail].attrs.get("value"), (int, float)):
+            funded[r.head] = max(funded.get(r.head, 0), v)
     found = []  # (unsureness × weight, confidence, what)
     for e in doc.entities:
         c = e.attrs.get("confidence")
@@ -71,6 +74,6 @@ def require_trained(nlp) -> None:
 
 
 def suggest(docs, n: int = 20) -> list[Suggestion]:
-    """The `n` documents most worth labelling, best first (ties in input order)."""
-    ranked = sorted((uncertainty(d) for d in docs), key=lambda s: -s.score)
-    return ranked[:n]
+    """The `n` documents most worth labelling, best first (ties in input order); `docs` is read
+    once and only the best `n` are kept."""
+    return heapq.nlargest(n, (uncertainty(d) for d in docs), key=lambda s: s.score)
