@@ -3,7 +3,7 @@ corpus: start from a share of the train split, then in each round add `--add` do
 rest — the ones `suggest` ranks first, or as many at random — retrain (same seed, same dev
 split) and score on the test split and a real dev set.
 
-    python benchmarks/labeling_loop.py [--start 0.25] [--add 20] [--rounds 2] [--real DIR] [--epochs N]
+    python benchmarks/labeling_loop.py [--start 0.25] [--add 20] [--rounds 2] [--real DIR] [--iterations N]
 
 Each round trains two models (minutes each). The gold annotations of the added documents
 stand in for a person's corrections.
@@ -31,16 +31,16 @@ from kcnlp.training.labeling import suggest  # noqa: E402
 from kcnlp.training.train import TrainConfig, train_model  # noqa: E402
 
 
-def _train(train: list[dict], dev: list[dict], epochs: int | None, seed: int) -> Path:
+def _train(train: list[dict], dev: list[dict], iterations: int | None, seed: int) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="kcnlp-loop-"))
     for name, recs in (("train", train), ("dev", dev)):
         (tmp / f"{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
-    config = TrainConfig(epochs=epochs) if epochs else None
+    config = TrainConfig(iterations=iterations) if iterations else None
     train_model(tmp, tmp / "model", seed=seed, config=config)
     return tmp / "model"
 
 
-def run(start: float, add: int, rounds: int, real: Path | None, epochs: int | None, seed: int = 0) -> list[dict]:
+def run(start: float, add: int, rounds: int, real: Path | None, iterations: int | None, seed: int = 0) -> list[dict]:
     """One row per (round, arm) with the scores; round 0 is the starting model."""
     splits = read_split_records(REPO / "corpus")
     data = gold_sets(["test", "real"], real)
@@ -56,7 +56,7 @@ def run(start: float, add: int, rounds: int, real: Path | None, epochs: int | No
                          "ACTIVITY": s["activity_lenient"]["f"], "relations": s["relations"]["f"], "roles": s["roles"]["accuracy"]})
             print(" | ".join(str(round(v, 3)) if isinstance(v, float) else str(v) for v in rows[-1].values()), flush=True)
 
-    base = _train(first, splits["dev"], epochs, seed)
+    base = _train(first, splits["dev"], iterations, seed)
     score(base, "start", 0, len(first))
     state = {"suggest": (list(first), list(pool), base), "random": (list(first), list(pool), base)}
     rng = random.Random(seed)
@@ -70,7 +70,7 @@ def run(start: float, add: int, rounds: int, real: Path | None, epochs: int | No
                 chosen_ids = {r["id"] for r in rng.sample(rest, min(add, len(rest)))}
             train = train + [r for r in rest if r["id"] in chosen_ids]
             rest = [r for r in rest if r["id"] not in chosen_ids]
-            model = _train(train, splits["dev"], epochs, seed)
+            model = _train(train, splits["dev"], iterations, seed)
             state[arm] = (train, rest, model)
             score(model, arm, k, len(train))
     return rows
@@ -82,10 +82,10 @@ def main() -> None:
     ap.add_argument("--add", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--real", type=Path, default=None)
-    ap.add_argument("--epochs", type=int, default=None)
+    ap.add_argument("--iterations", type=int, default=None)
     args = ap.parse_args()
     print("round | arm | train docs | data | entities | ACTIVITY | relations | roles")
-    run(args.start, args.add, args.rounds, args.real, args.epochs)
+    run(args.start, args.add, args.rounds, args.real, args.iterations)
 
 
 if __name__ == "__main__":

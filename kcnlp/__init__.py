@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["extract", "pipe", "load", "extract_dataset", "to_dataframe", "render", "funding_table", "Document", "Entity", "Relation", "Event", "KcnlpError", "__version__"]
 
 _LAZY = {

@@ -51,9 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--corpus", default="corpus", help="folder with train.jsonl, dev.jsonl, test.jsonl")
     tr.add_argument("--output", required=True, help="model directory to write (replaced atomically)")
     tr.add_argument("--add", action="append", default=[], metavar="FILE.jsonl", help="more labelled documents for training (repeatable)")
-    tr.add_argument("--config", metavar="FILE.json", help="training settings: epochs, width, depth, dropout, batch_size")
+    tr.add_argument("--config", metavar="FILE.json", help="training settings: iterations, l1, l2")
     tr.add_argument("--seed", type=int, default=0)
-    tr.add_argument("--epochs", type=int, default=None, help="NER epochs (default 15; overrides --config)")
+    tr.add_argument("--iterations", type=int, default=None, help="CRF recognizer iterations (default 150; overrides --config)")
 
     ev = sub.add_parser("evaluate", help="score a model on gold kcnlp records")
     ev.add_argument("--model", help="model directory (default: the bundled model)")
@@ -149,7 +149,7 @@ def _main(argv: list[str] | None) -> int:
         from .training.train import read_config, train_model
 
         config = read_config(args.config) if args.config else None
-        train_model(args.corpus, args.output, seed=args.seed, epochs=args.epochs, extra=args.add, config=config)
+        train_model(args.corpus, args.output, seed=args.seed, iterations=args.iterations, extra=args.add, config=config)
         return EXIT_OK
     if args.command == "evaluate":
         from .corpus.load import read_split_records

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 def test_suggested_and_random_rounds_train_and_score():
     from labeling_loop import run
 
-    rows = run(start=0.03, add=3, rounds=1, real=None, epochs=1)
+    rows = run(start=0.03, add=3, rounds=1, real=None, iterations=20)
     arms = {(r["round"], r["arm"]) for r in rows}
     assert arms == {(0, "start"), (1, "suggest"), (1, "random")}
     start = next(r["train docs"] for r in rows if r["arm"] == "start")

@@ -26,8 +26,8 @@ def test_notebook_runs(path, monkeypatch):
     import nbclient
     import nbformat
 
-    # the retraining notebook trains for fewer epochs here than a person would (it says so)
-    monkeypatch.setenv("KCNLP_NOTEBOOK_EPOCHS", os.environ.get("KCNLP_NOTEBOOK_EPOCHS", "2"))
+    # the retraining notebook trains for fewer iterations here than a person would (it says so)
+    monkeypatch.setenv("KCNLP_NOTEBOOK_ITERATIONS", os.environ.get("KCNLP_NOTEBOOK_ITERATIONS", "30"))
     nb = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(nb, timeout=900, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -155,15 +155,23 @@ def test_nan_weights_are_refused(damaged):
         load(damaged)
 
 
-def test_nan_in_the_recognizer_is_refused(saved_model, tmp_path):
-    nlp = load(saved_model)
-    node = next(n for n in nlp.get_pipe("ner").model.walk() if n.param_names and n.has_param(n.param_names[0]))
-    param = node.get_param(node.param_names[0]).copy()
-    param.flat[0] = np.nan
-    node.set_param(node.param_names[0], param)
-    nlp.to_disk(tmp_path / "nan")
-    with pytest.raises(ModelError, match=r"\[E206\].*ner"):
-        load(tmp_path / "nan")
+@pytest.mark.parametrize("name, content", [
+    ("model.crfsuite", b"lCRF\x00\x00garbage"),
+    ("model.crfsuite", b""),
+    ("templates.json", b"[]"),
+    ("templates.json", b"{not json"),
+])
+def test_a_damaged_recognizer_is_refused(damaged, name, content):
+    (damaged / "kcnlp_crf_ner" / name).write_bytes(content)
+    with pytest.raises(ModelError, match=r"\[E203\].*kcnlp_crf_ner"):
+        load(damaged)
+
+
+def test_a_model_of_the_old_spacy_recognizer_asks_for_retraining(damaged):
+    cfg = damaged / "config.cfg"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('"kcnlp_crf_ner"', '"tok2vec", "ner", "kcnlp_paragraph_ner"'), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"\[E209\].*retrain"):
+        load(damaged)
 
 
 @pytest.mark.parametrize("threshold", ['"abc"', "2", "0", "null"])
@@ -173,7 +181,7 @@ def test_relation_settings_are_checked_at_load(damaged, threshold):
         load(damaged)
 
 
-@pytest.mark.parametrize("name", ["meta.json", "tokenizer", "ner", "tok2vec"])
+@pytest.mark.parametrize("name", ["meta.json", "tokenizer", "kcnlp_crf_ner", "kcnlp_crf_ner/model.crfsuite", "kcnlp_crf_ner/templates.json"])
 def test_a_missing_part_names_the_file(damaged, name):
     target = damaged / name
     shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -225,3 +233,27 @@ def test_the_vocabulary_does_not_grow_with_new_words():
     docs = list(kcnlp.pipe((text() for _ in range(600)), nlp=nlp))
     assert len(docs) == 600 and docs[-1].entities[-1].text == "100 triệu đồng"
     assert len(nlp.vocab.strings) == before
+
+
+def test_an_untrained_recognizer_says_so():
+    from kcnlp.pipeline import build_tokenizer_only
+
+    nlp = build_tokenizer_only()
+    nlp.add_pipe("kcnlp_crf_ner")
+    with pytest.raises(ModelError, match=r"\[E204\].*no model"):
+        nlp("Sở Công Thương Hà Nam")
+    with pytest.raises(ModelError, match=r"\[E204\]"):
+        nlp.get_pipe("kcnlp_crf_ner").to_bytes()
+
+
+def test_the_recognizer_round_trips_through_bytes(saved_model):
+    nlp = load(saved_model)
+    recognizer = nlp.get_pipe("kcnlp_crf_ner")
+    data = recognizer.to_bytes()
+    from kcnlp.pipeline.ner import CRFRecognizer
+
+    copy = CRFRecognizer(nlp).from_bytes(data)
+    text = "Năm 2024, Trung tâm Khuyến công tỉnh Hà Nam hỗ trợ 2 lớp đào tạo nghề mây tre đan."
+    doc = nlp.get_pipe("kcnlp_rule_hints")(nlp.make_doc(text))
+    assert [(e.start, e.end, e.label_) for e in copy(doc).ents] == [(e.start, e.end, e.label_) for e in recognizer(doc).ents]
+    assert any(e.label_ == "ORG" for e in doc.ents)

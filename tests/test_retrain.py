@@ -62,8 +62,8 @@ def _orgs(nlp, text):
 def test_retrained_model_finds_a_new_organisation_pattern(tmp_path):
     added = tmp_path / "added.jsonl"
     write_records([_record(i) for i in range(len(TRADES))], added)
-    meta_before = train_model(CORPUS, tmp_path / "before", epochs=8)
-    meta_after = train_model(CORPUS, tmp_path / "after", epochs=8, extra=[str(added)])
+    meta_before = train_model(CORPUS, tmp_path / "before", iterations=150)
+    meta_after = train_model(CORPUS, tmp_path / "after", iterations=150, extra=[str(added)])
     before, after = kcnlp.load(tmp_path / "before"), kcnlp.load(tmp_path / "after")
     assert meta_after["corpus"]["train_docs"] == meta_before["corpus"]["train_docs"] + len(TRADES)
     for text, org in HELD_OUT:

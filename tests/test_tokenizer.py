@@ -60,9 +60,39 @@ def test_nfd_input_gets_the_same_words_as_nfc():
     assert [t.lemma_ for t in tok(unicodedata.normalize("NFD", nfc))] == [t.lemma_ for t in tok(nfc)]
 
 
-@pytest.mark.parametrize("old,new", [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoá", "khóa"), ("Hoà", "hòa"), ("a", "a")])
+@pytest.mark.parametrize("old,new", [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoá", "khóa"), ("Hoà", "hòa"), ("a", "a"),
+                                     # closed syllables and "qu" have one spelling: left alone
+                                     ("toàn", "toàn"), ("hoạch", "hoạch"), ("Hoàng", "hoàng"), ("quý", "quý"), ("thuyền", "thuyền")])
 def test_old_style_tone_marks_normalized_for_models(old, new):
     assert normalize_syllable(old) == new
+
+
+def test_words_that_underthesea_normalizes_are_still_joined():
+    # "toàn bộ", "kế hoạch": the segmenter reads its own normalized form; the words must not
+    # fall apart into syllables where that form differs from the text
+    doc = build_tokenizer_only()("Toàn bộ kế hoạch được hoàn thành")
+    assert [t.lemma_ for t in doc][:4] == ["toàn_bộ", "toàn_bộ", "kế_hoạch", "kế_hoạch"]
+
+
+def test_segmenter_failure_keeps_every_syllable(monkeypatch):
+    import kcnlp.pipeline.tokenizer as tokenizer
+
+    class Broken:
+        def predict(self, _):
+            raise RuntimeError("segmenter down")
+
+    monkeypatch.setattr(tokenizer, "_segmenter", (Broken(), str))
+    doc = build_tokenizer_only()("Trung tâm Khuyến công")
+    assert doc.text == "Trung tâm Khuyến công" and all(t._.word_start for t in doc)
+    assert [t.lemma_ for t in doc] == ["trung", "tâm", "khuyến", "công"]
+
+
+def test_public_word_tokenize_is_the_fallback(monkeypatch):
+    import kcnlp.pipeline.tokenizer as tokenizer
+
+    monkeypatch.setattr(tokenizer, "_segmenter", False)  # the model was not found in this underthesea
+    doc = build_tokenizer_only()("Trung tâm Khuyến công tỉnh Vĩnh Phúc")
+    assert [t.lemma_ for t in doc] == ["trung_tâm", "trung_tâm", "khuyến_công", "khuyến_công", "tỉnh", "vĩnh_phúc", "vĩnh_phúc"]
 
 
 def test_gold_entity_boundaries_fall_on_token_boundaries(real_records):

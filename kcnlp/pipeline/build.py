@@ -59,8 +59,12 @@ def load(path: str | Path) -> Language:
     for name in ("meta.json", "tokenizer"):
         if not (path / name).exists():
             raise ModelError("E202", f"{path / name} is missing: copy the whole model directory or retrain it")
-    for pipe_name in _pipe_names(path):
-        if not (path / pipe_name).exists():
+    names = _pipe_names(path)
+    if "kcnlp_paragraph_ner" in names:
+        raise ModelError("E209", f"{path} holds the spaCy entity recognizer of kcnlp 0.1; this kcnlp runs a CRF "
+                                 "recognizer: retrain the model (kcnlp train) on your corpus")
+    for pipe_name in names:
+        if pipe_name in _TRAINED and not (path / pipe_name).exists():
             raise ModelError("E202", f"{path / pipe_name} is missing: the model's config.cfg lists it; copy the whole model directory")
     try:
         nlp = spacy.load(path)
@@ -76,8 +80,12 @@ def load(path: str | Path) -> Language:
     return nlp
 
 
+#: the components that keep files of their own (trained ones)
+_TRAINED = ("kcnlp_crf_ner", "kcnlp_category", "kcnlp_role", "kcnlp_relation_model")
+
+
 def _pipe_names(path: Path) -> list[str]:
-    """The components config.cfg lists that keep files of their own (trained ones)."""
+    """The components config.cfg lists."""
     import configparser
 
     config = configparser.ConfigParser(interpolation=None)
@@ -86,14 +94,14 @@ def _pipe_names(path: Path) -> list[str]:
         names = [n.strip() for n in config.get("nlp", "pipeline").strip("[]").replace('"', "").split(",") if n.strip()]
     except (configparser.Error, UnicodeDecodeError) as exc:
         raise ModelError("E203", f"{path / 'config.cfg'} cannot be read ({type(exc).__name__}: {exc})") from None
-    return [n for n in names if n in ("tok2vec", "ner", "kcnlp_category", "kcnlp_role", "kcnlp_relation_model")]
+    return names
 
 
 def _check_finite(nlp: Language, path: Path) -> None:
     """A damaged weights file can load as NaN or infinite numbers: refuse it, naming the component."""
     import numpy as np
 
-    for name, component in nlp.components:  # the recognizer's ner and tok2vec are disabled pipes
+    for name, component in nlp.components:
         model = getattr(component, "model", None)
         if model is None or not hasattr(model, "walk"):
             continue

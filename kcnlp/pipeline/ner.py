@@ -1,96 +1,41 @@
-"""The trained entity recognizer: spaCy's transition-based NER over a CNN tok2vec that
-embeds each syllable's norm, prefix, suffix and shape, underthesea's word (`LEMMA`) and what
-the rules make of it (`TAG`, set by the `kcnlp_rule_hints` component just before). It is
-trained on paragraphs and, through the `kcnlp_paragraph_ner` component, run on paragraphs."""
+"""The trained entity recognizer: a linear-chain CRF (underthesea_core, the library that runs
+underthesea's own word segmentation) over BIO tags of the syllable tokens, one paragraph at a
+time (entities never cross a line break). Each token is seen through its norm, underthesea's
+word (`LEMMA`), its shape and what the rules make of it (`TAG`, set by `kcnlp_rule_hints`
+just before), in a window of two tokens each side; the features are built by the library's
+featurizer from the templates below, which are saved with the model."""
 from __future__ import annotations
 
-import random
+import json
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
 
-__all__ = ["add_ner", "train_ner", "record_examples", "entity_doc", "recognize", "finish_recognizer", "paragraph_ranges"]
+from ..errors import ModelError
 
-def add_ner(nlp: Language, labels, *, width: int, depth: int) -> None:
-    """Add rule hints + tok2vec + ner to a blank kcnlp pipeline (sizes from `kcnlp.training.train.TrainConfig`)."""
-    nlp.add_pipe("kcnlp_rule_hints")
-    nlp.add_pipe("tok2vec", config={"model": {
-        "@architectures": "spacy.Tok2Vec.v2",
-        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
-                  "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE", "LEMMA", "TAG"],
-                  "rows": [5000, 1000, 2500, 500, 5000, 50], "include_static_vectors": False},
-        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
-                   "window_size": 1, "maxout_pieces": 3},
-    }})
-    ner = nlp.add_pipe("ner", config={"model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
-        "hidden_width": 64, "maxout_pieces": 2, "use_upper": True, "nO": None,
-        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": width, "upstream": "tok2vec"},
-    }})
-    for label in labels:
-        ner.add_label(label)
+__all__ = ["CRFRecognizer", "TEMPLATES", "train_recognizer", "entity_doc", "paragraph_ranges", "bio_tags"]
+
+#: columns of a token: 0 norm, 1 underthesea word, 2 shape, 3 rule hint
+TEMPLATES = (
+    [f"T[{i}][{c}]" for i in (-2, -1, 0, 1, 2) for c in (0, 2, 3)]
+    + [f"T[{i}][1]" for i in (-1, 0, 1)]
+    + ["T[-1,0][0]", "T[0,1][0]", "T[-1,0][3]", "T[0,1][3]"]
+)
+MODEL_FILE, TEMPLATES_FILE = "model.crfsuite", "templates.json"
 
 
-def record_examples(nlp: Language, records: list[dict], labels) -> list[Example]:
-    """One training example per paragraph (entities never cross a line break), so that
-    minibatches are of similar size."""
-    examples = []
-    for rec in records:
-        text = rec["text"]
-        pos = 0
-        for para in text.split("\n"):
-            start, end = pos, pos + len(para)
-            pos = end + 1
-            if not para.strip():
-                continue
-            doc = _hinted(nlp, nlp.make_doc(para))
-            ents = [e for e in rec["entities"] if start <= e["start"] and e["end"] <= end and e["label"] in labels]
-            spans = [doc.char_span(e["start"] - start, e["end"] - start, label=e["label"]) for e in ents]
-            examples.append(Example.from_dict(doc, {"entities": [(s.start_char, s.end_char, s.label_) for s in spans if s is not None]}))
-    return examples
-
-
-def train_ner(nlp: Language, train: list[Example], *, epochs: int, dropout: float, batch_size: int, seed: int = 0,
-              dev_score: Callable[[], float] | None = None, log: Callable[[str], None] | None = None) -> dict:
-    """Train tok2vec + ner in place (settings from `kcnlp.training.train.TrainConfig`); with
-    `dev_score`, keep the weights of the best epoch."""
-    log = log or (lambda msg: print(msg, file=sys.stderr))
-    fix_random_seed(seed)
-    rng = random.Random(seed)
-    optimizer = nlp.initialize(lambda: train)
-    best, best_bytes, history = -1.0, None, []
-    pipes = [p for p in nlp.pipe_names if p in ("tok2vec", "ner")]
-    for epoch in range(epochs):
-        t0 = time.time()
-        rng.shuffle(train)
-        losses: dict = {}
-        for batch in minibatch(train, size=batch_size):
-            nlp.update(batch, sgd=optimizer, drop=dropout, losses=losses)
-        score = dev_score() if dev_score else None
-        history.append({"epoch": epoch + 1, "loss": round(float(losses.get("ner", 0.0)), 2), "dev": None if score is None else round(float(score), 4)})
-        log(f"  ner epoch {epoch + 1:>2}/{epochs}  loss {losses.get('ner', 0.0):9.1f}" +
-            (f"  dev F1 {score:.3f}" if score is not None else "") + f"  ({time.time() - t0:.0f}s)")
-        if score is not None and score > best:
-            best = score
-            best_bytes = {p: nlp.get_pipe(p).to_bytes() for p in pipes}
-    if best_bytes is not None:
-        for p, data in best_bytes.items():
-            nlp.get_pipe(p).from_bytes(data)
-    return {"history": history, "best_dev": round(float(best), 4) if best >= 0 else None}
-
-
-def _hinted(nlp: Language, doc: Doc) -> Doc:
-    return nlp.get_pipe("kcnlp_rule_hints")(doc) if "kcnlp_rule_hints" in nlp.pipe_names else doc
+def _columns(doc: Doc | Span) -> list[list[str]]:
+    # never an empty string: the featurizer's string tests fail on one
+    return [[t.norm_ or " ", t.lemma_ or " ", t.shape_ or " ", t.tag_ or "O"] for t in doc]
 
 
 def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the paragraphs: the recognizer was trained on one paragraph at a time
-    (entities never cross a line break), so it reads one paragraph at a time too."""
+    """Token ranges of the paragraphs (runs of tokens between line breaks)."""
     ranges, start = [], 0
     for i, token in enumerate(doc):
         if token.is_space and "\n" in token.text:
@@ -102,44 +47,158 @@ def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
     return ranges
 
 
-def recognize(nlp: Language, doc: Doc, batch_size: int = 64) -> Doc:
-    """Set `doc.ents` from tok2vec + ner run on each paragraph of a hinted doc."""
-    tok2vec, ner = nlp.get_pipe("tok2vec"), nlp.get_pipe("ner")
-    ranges = paragraph_ranges(doc)
-    paragraphs = ner.pipe(tok2vec.pipe((doc[a:b].as_doc() for a, b in ranges), batch_size=batch_size), batch_size=batch_size)
-    ents = []
-    for (first, _), para in zip(ranges, paragraphs):
-        ents += [Span(doc, first + e.start, first + e.end, label=e.label_) for e in para.ents]
-    doc.ents = ents
-    return doc
+def bio_tags(doc: Doc, spans: list[tuple[int, int, str]]) -> list[str]:
+    """BIO tags of `doc` for (start token, end token, label) spans."""
+    tags = ["O"] * len(doc)
+    for start, end, label in spans:
+        tags[start] = f"B-{label}"
+        for k in range(start + 1, end):
+            tags[k] = f"I-{label}"
+    return tags
 
 
-class ParagraphRecognizer:
-    """Pipeline component standing in for the (disabled) tok2vec and ner: runs them paragraph
-    by paragraph, as in training."""
+def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, label) from BIO tags; an I- without its B- starts a span."""
+    out, start, label = [], None, None
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and not (tag.startswith("I-") and tag[2:] == label):
+            out.append((start, i, label))
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, label = i, tag[2:]
+    return out
 
-    def __init__(self, nlp: Language):
-        self.nlp = nlp
+
+def _crf():
+    import underthesea_core
+
+    return underthesea_core
+
+
+class CRFRecognizer:
+    """Pipeline component: sets `doc.ents` paragraph by paragraph from the CRF's tags."""
+
+    def __init__(self, nlp: Language, name: str = "kcnlp_crf_ner"):
+        self.name = name
+        self.templates: list[str] = list(TEMPLATES)
+        self.tagger = None  # set by training or loading
+        self._model_bytes: bytes | None = None  # the saved model, as the library writes it
+        self._featurizer = None
+
+    @property
+    def featurizer(self):
+        if self._featurizer is None:
+            self._featurizer = _crf().CRFFeaturizer(self.templates, set())
+        return self._featurizer
+
+    def features(self, doc: Doc) -> tuple[list[tuple[int, int]], list]:
+        ranges = paragraph_ranges(doc)
+        return ranges, self.featurizer.process([_columns(doc[a:b]) for a, b in ranges]) if ranges else []
 
     def __call__(self, doc: Doc) -> Doc:
-        return recognize(self.nlp, doc)
+        if self.tagger is None:
+            raise ModelError("E204", "the entity recognizer has no model: train it (kcnlp train) or load a trained model")
+        ranges, features = self.features(doc)
+        doc.ents = [Span(doc, first + s, first + e, label=label)
+                    for (first, _), f in zip(ranges, features) for s, e, label in _spans(self.tagger.tag(f))]
+        return doc
+
+    def set_model(self, model) -> None:
+        """Use a trained `underthesea_core.CRFModel`."""
+        self.tagger = _crf().CRFTagger.from_model(model)
+
+    # the CRF library reads and writes files only; bytes go through a temporary folder
+    def to_disk(self, path, *, exclude=()) -> None:
+        if self._model_bytes is None:
+            raise ModelError("E204", "cannot save an entity recognizer that has no model")
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / MODEL_FILE).write_bytes(self._model_bytes)
+        (path / TEMPLATES_FILE).write_text(json.dumps(self.templates, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=()) -> "CRFRecognizer":
+        path = Path(path)
+        for name in (MODEL_FILE, TEMPLATES_FILE):
+            if not (path / name).is_file():
+                raise ModelError("E202", f"{path / name} is missing: copy the whole model directory or retrain it")
+        try:
+            templates = json.loads((path / TEMPLATES_FILE).read_text(encoding="utf-8"))
+            if not (isinstance(templates, list) and templates and all(isinstance(t, str) and t for t in templates)):
+                raise ValueError("not a list of feature templates")
+            tagger = _crf().CRFTagger()
+            tagger.load(str(path / MODEL_FILE))
+            if not tagger.labels() or not all(lab == "O" or lab[:2] in ("B-", "I-") for lab in tagger.labels()):
+                raise ValueError(f"labels {tagger.labels()[:8]} are not BIO tags")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the Rust library panics on some damaged files
+            raise ModelError("E203", f"cannot load the entity recognizer in {path}: {type(exc).__name__}: {exc}") from None
+        self.templates, self.tagger, self._featurizer = templates, tagger, None
+        self._model_bytes = (path / MODEL_FILE).read_bytes()
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        import srsly
+
+        if self._model_bytes is None:
+            raise ModelError("E204", "cannot save an entity recognizer that has no model")
+        return srsly.msgpack_dumps({"model": self._model_bytes, "templates": self.templates})
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "CRFRecognizer":
+        import srsly
+
+        msg = srsly.msgpack_loads(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / MODEL_FILE).write_bytes(msg["model"])
+            (Path(tmp) / TEMPLATES_FILE).write_text(json.dumps(msg["templates"]), encoding="utf-8")
+            return self.from_disk(tmp)
 
 
-@Language.factory("kcnlp_paragraph_ner")
-def make_paragraph_recognizer(nlp: Language, name: str) -> ParagraphRecognizer:
-    return ParagraphRecognizer(nlp)
+@Language.factory("kcnlp_crf_ner")
+def make_crf_recognizer(nlp: Language, name: str) -> CRFRecognizer:
+    return CRFRecognizer(nlp, name)
 
 
-def finish_recognizer(nlp: Language) -> None:
-    """After training: tok2vec and ner stay in the model but are disabled; the paragraph
-    recognizer runs them."""
-    if "kcnlp_paragraph_ner" not in nlp.component_names:
-        nlp.add_pipe("kcnlp_paragraph_ner", after="ner")
-    for name in ("tok2vec", "ner"):
-        if name in nlp.pipe_names:
-            nlp.disable_pipe(name)
+def _hinted(nlp: Language, doc: Doc) -> Doc:
+    return nlp.get_pipe("kcnlp_rule_hints")(doc) if "kcnlp_rule_hints" in nlp.pipe_names else doc
 
 
 def entity_doc(nlp: Language, text: str) -> Doc:
-    """Run only tokenizer, rule hints and the recognizer (paragraph by paragraph)."""
-    return recognize(nlp, _hinted(nlp, nlp.make_doc(text)))
+    """Run only the tokenizer, the rule hints and the recognizer."""
+    return nlp.get_pipe("kcnlp_crf_ner")(_hinted(nlp, nlp.make_doc(text)))
+
+
+def train_recognizer(nlp: Language, records: list[dict], labels, *, iterations: int, l1: float, l2: float,
+                     log: Callable[[str], None] | None = None) -> dict:
+    """Add rule hints + the recognizer to a blank kcnlp pipeline and train it on `records`
+    (L-BFGS, settings from `kcnlp.training.train.TrainConfig`); deterministic."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    if "kcnlp_rule_hints" not in nlp.pipe_names:
+        nlp.add_pipe("kcnlp_rule_hints")
+    recognizer = nlp.add_pipe("kcnlp_crf_ner")
+    t0 = time.time()
+    xs, ys = [], []
+    for rec in records:
+        doc = _hinted(nlp, nlp.make_doc(rec["text"]))
+        spans = []
+        for e in rec["entities"]:
+            span = doc.char_span(e["start"], e["end"]) if e["label"] in labels else None
+            if span is not None:
+                spans.append((span.start, span.end, e["label"]))
+        tags = bio_tags(doc, spans)
+        ranges, features = recognizer.features(doc)
+        xs += features
+        ys += [tags[a:b] for a, b in ranges]
+    if not xs:
+        raise ValueError("no paragraphs to train the entity recognizer on")
+    log(f"  {len(xs)} paragraphs, {sum(map(len, ys))} tokens ({time.time() - t0:.0f}s)")
+    t0 = time.time()
+    trainer = _crf().CRFTrainer(loss_function="lbfgs", l1_penalty=l1, l2_penalty=l2, max_iterations=iterations, verbose=0)
+    model = trainer.train(xs, ys)
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save(str(Path(tmp) / MODEL_FILE))
+        recognizer._model_bytes = (Path(tmp) / MODEL_FILE).read_bytes()
+    recognizer.set_model(model)
+    seconds = time.time() - t0
+    log(f"  CRF trained: {iterations} iterations at most, {model.num_attributes} features ({seconds:.0f}s)")
+    return {"paragraphs": len(xs), "features": model.num_attributes, "iterations": iterations, "seconds": round(seconds, 1)}

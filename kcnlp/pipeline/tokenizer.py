@@ -12,9 +12,13 @@ marks) is applied only to what the models see (`norm_`, `lemma_`), never to the 
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from pathlib import Path
 
+import numpy
+from spacy.attrs import LEMMA, NORM
 from spacy.tokens import Doc, Token
 from spacy.util import registry
 from spacy.vocab import Vocab
@@ -28,13 +32,15 @@ _TOKEN_RE = re.compile(
     rf"|(?:[^\W\d_]|[{_MARKS}])+"           # a syllable or a Latin word
     rf"|\S[{_MARKS}]*"                      # any other single character
 )
-# Old-style tone placement → new style, for the models' view only ("hoà" and "hòa" alike).
+# One tone placement for the open syllables written both ways, for the models' view only
+# ("hoà" and "hòa" alike; underthesea's form). Closed syllables ("toàn", "hoạch") and "qu"
+# ("quý") have one spelling and stay as they are.
 _OLD_TONES = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
-_OLD_TONE_RE = re.compile("|".join(_OLD_TONES))
+_OLD_TONE_RE = re.compile("(?<!q)(?:" + "|".join(_OLD_TONES) + ")$")
 
 if not Token.has_extension("word_start"):
     Token.set_extension("word_start", default=True)
@@ -76,6 +82,72 @@ def _add_whitespace(ws: str, words: list[str], spaces: list[bool]) -> None:
         spaces.append(False)
 
 
+_segmenter = None  # underthesea's word-segmentation model, loaded on first use
+
+
+def _load_segmenter():
+    """underthesea's own CRF segmentation model (what `word_tokenize` runs), to be run on our
+    syllables directly: `word_tokenize` would split the text again with its slower regular
+    expressions and we would have to find its words back in our tokens. If this underthesea
+    keeps the model elsewhere, `word_tokenize` itself is the fallback."""
+    global _segmenter
+    if _segmenter is None:
+        try:
+            from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+            from underthesea.pipeline import word_tokenize as ws
+            from underthesea.pipeline.text_normalize.token_normalize import token_normalize
+
+            tagger = FastCRFSequenceTagger()
+            tagger.load(str(Path(ws.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"))
+            _segmenter = (tagger, functools.lru_cache(maxsize=50_000)(token_normalize))
+        except Exception:  # noqa: BLE001 - any layout change: use the public function
+            _segmenter = False
+    return _segmenter
+
+
+def segment(syllables: list[str]) -> list[bool]:
+    """Whether each syllable begins a word (underthesea's segmentation); a segmenter failure
+    must not lose the text: every syllable is then a word of its own."""
+    if not syllables:
+        return []
+    model = _load_segmenter()
+    try:
+        if model:
+            tagger, normalize = model
+            return [tag != "I-W" for tag in tagger.predict([[normalize(s)] for s in syllables])]
+        return _begins_from_words(syllables)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - the Rust library panics (BaseException) rather than raise
+        return [True] * len(syllables)
+
+
+def _begins_from_words(syllables: list[str]) -> list[bool]:
+    """The same through `word_tokenize`, finding its words back in the syllables."""
+    from underthesea import word_tokenize
+
+    text = " ".join(syllables)
+    starts, pos = [], 0
+    for s in syllables:
+        starts.append(pos)
+        pos += len(s) + 1
+    begins = [True] * len(syllables)
+    cursor, k = 0, 0
+    for word in word_tokenize(text):
+        first = True
+        for piece in word.split():
+            found = text.find(piece, cursor)
+            if found < 0:
+                return begins
+            cursor = found + len(piece)
+            while k < len(syllables) and starts[k] < cursor:
+                if starts[k] >= found and not first:
+                    begins[k] = False
+                first = False
+                k += 1
+    return begins
+
+
 class UndertheseaTokenizer:
     """spaCy tokenizer: syllable tokens, underthesea words in `lemma_` and `_.word_start`."""
 
@@ -87,57 +159,32 @@ class UndertheseaTokenizer:
         words, spaces = split_tokens(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         norms = [normalize_syllable(w) if not w.isspace() else w for w in words]
-        for token, norm in zip(doc, norms):
-            token.norm_ = norm
-        if self.segment:
-            self._attach_words(doc, norms)
-        else:
-            for token, norm in zip(doc, norms):
-                token.lemma_ = norm
+        lemmas = self._word_lemmas(doc, words, norms) if self.segment else norms
+        strings = self.vocab.strings
+        if words:  # one array write instead of a Python attribute set per token
+            doc.from_array([NORM, LEMMA], numpy.array([[strings.add(n), strings.add(m)] for n, m in zip(norms, lemmas)],
+                                                      dtype="uint64").reshape(len(words), 2))
         return doc
 
-    def _attach_words(self, doc: Doc, norms: list[str]) -> None:
-        """Run underthesea on the normalized syllables and group tokens into its words."""
-        from underthesea import word_tokenize  # heavy: imported on first use
-
-        idx = [i for i, t in enumerate(doc) if not t.is_space]
-        seg_input = " ".join(norms[i] for i in idx)
-        # Character offset in seg_input where each non-space token starts.
-        starts, pos = [], 0
-        for i in idx:
-            starts.append(pos)
-            pos += len(norms[i]) + 1
-        group = list(range(len(idx)))  # word id of each non-space token (default: itself)
-        if seg_input:
-            try:
-                words = word_tokenize(seg_input)
-            except Exception:  # a segmenter failure must not lose the text: fall back to syllables
-                words = []
-            cursor, k = 0, 0
-            for wid, word in enumerate(words):
-                for piece in word.split():
-                    found = seg_input.find(piece, cursor)
-                    if found < 0:
-                        break
-                    cursor = found + len(piece)
-                    while k < len(idx) and starts[k] < cursor:
-                        if starts[k] >= found:
-                            group[k] = len(idx) + wid  # offset keeps ids apart from defaults
-                        k += 1
-        for k, i in enumerate(idx):
-            token = doc[i]
-            first = k == 0 or group[k - 1] != group[k]
-            j = k
-            while j + 1 < len(idx) and group[j + 1] == group[k]:
+    def _word_lemmas(self, doc: Doc, words: list[str], norms: list[str]) -> list[str]:
+        """Each token's underthesea word ("trung_tâm" on both syllables); marks the syllables
+        that continue a word (`_.word_start` False)."""
+        idx = [i for i, w in enumerate(words) if not w.isspace()]
+        begins = segment([norms[i] for i in idx])
+        lemmas = list(norms)  # whitespace tokens keep their text
+        k = 0
+        while k < len(idx):
+            j = k + 1
+            while j < len(idx) and not begins[j]:
                 j += 1
-            start = k
-            while start > 0 and group[start - 1] == group[k]:
-                start -= 1
-            token.lemma_ = "_".join(norms[idx[m]] for m in range(start, j + 1))
-            token._.word_start = first
-        for token in doc:
-            if token.is_space:
-                token.lemma_ = token.text
+            if j - k > 1:
+                lemma = "_".join(norms[idx[m]] for m in range(k, j))
+                for m in range(k, j):
+                    lemmas[idx[m]] = lemma
+                    if m > k:
+                        doc[idx[m]]._.word_start = False
+            k = j
+        return lemmas
 
     # spaCy serialization: the tokenizer has settings only.
     def to_bytes(self, *, exclude=()) -> bytes:

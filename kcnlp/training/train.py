@@ -1,9 +1,10 @@
 """`kcnlp train`: train the default model from the corpus splits and write it atomically.
 
-Steps: NER on the train split (best epoch on dev); per label, choose on dev whether the
+Steps: the CRF entity recognizer on the train split; per label, choose on dev whether the
 rules, the NER or both (NER first, rules filling gaps) give the entities; the category,
 role and relation classifiers on the train split; dev and test scores of the whole
-pipeline in `meta.json`. The same seed gives the same model.
+pipeline in `meta.json`. The same seed gives the same model (the CRF library may number the
+recognizer's features in another order: the same predictions, weights equal to 1e-9).
 """
 from __future__ import annotations
 
@@ -27,19 +28,17 @@ __all__ = ["train_model", "choose_entity_sources", "corpus_hash", "TrainConfig",
 @dataclass(frozen=True)
 class TrainConfig:
     """Training settings; `kcnlp train --config FILE.json` reads any subset of these keys."""
-    epochs: int = 15          # NER passes over the train split; the best epoch on dev is kept
-    width: int = 96           # tok2vec width
-    depth: int = 4            # tok2vec convolution layers
-    dropout: float = 0.2
-    batch_size: int = 16      # paragraphs per NER update
+    iterations: int = 150     # L-BFGS iterations of the CRF recognizer, at most
+    l1: float = 0.05          # its L1 penalty (fewer features)
+    l2: float = 0.05          # its L2 penalty (smaller weights)
 
     def __post_init__(self):
-        for name in ("epochs", "width", "depth", "batch_size"):
+        if not isinstance(self.iterations, int) or isinstance(self.iterations, bool) or self.iterations < 1:
+            raise KcnlpError("E302", f"training setting 'iterations' must be a positive integer, not {self.iterations!r}")
+        for name in ("l1", "l2"):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise KcnlpError("E302", f"training setting {name!r} must be a positive integer, not {value!r}")
-        if not isinstance(self.dropout, (int, float)) or not 0 <= self.dropout < 1:
-            raise KcnlpError("E302", f"training setting 'dropout' must be a number in [0, 1), not {self.dropout!r}")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1e6:
+                raise KcnlpError("E302", f"training setting {name!r} must be a number ≥ 0, not {value!r}")
 
 
 def read_config(path: str | Path) -> TrainConfig:
@@ -53,11 +52,16 @@ def read_config(path: str | Path) -> TrainConfig:
     known = {f.name for f in fields(TrainConfig)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise KcnlpError("E302", f"{path}: unknown training settings {unknown}; known: {sorted(known)}")
+        old = sorted(set(unknown) & _SPACY_SETTINGS)
+        hint = (f" ({', '.join(old)} set the spaCy recognizer of kcnlp 0.1; the recognizer is now a CRF)" if old else "")
+        raise KcnlpError("E302", f"{path}: unknown training settings {unknown}{hint}; known: {sorted(known)}")
     try:
         return TrainConfig(**data)
     except KcnlpError as exc:
         raise KcnlpError("E302", f"{path}: {exc.message}") from None
+
+
+_SPACY_SETTINGS = {"epochs", "width", "depth", "dropout", "batch_size"}
 
 
 def _log(msg: str) -> None:
@@ -123,11 +127,11 @@ def choose_entity_sources(ner_ents, rule_ents, gold_ents) -> tuple[dict[str, str
     return sources, table
 
 
-def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: int | None = None,
+def train_model(corpus: str | Path, output: str | Path, seed: int = 0, iterations: int | None = None,
                 extra: list[str] | None = None, config: TrainConfig | None = None) -> dict:
     """Train on `corpus/train.jsonl` (+ `extra` JSONL files), tune on `dev.jsonl`, report
-    `test.jsonl`; write the model directory to `output` atomically. `epochs`, when given,
-    overrides `config.epochs`. Returns meta."""
+    `test.jsonl`; write the model directory to `output` atomically. `iterations`, when given,
+    overrides `config.iterations`. Returns meta."""
     import numpy as np
     import sklearn
     import spacy
@@ -137,7 +141,7 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     from ..corpus.load import read_split_records
     from ..pipeline.build import add_stages, build_tokenizer_only
     from ..pipeline.categories import train_category_model
-    from ..pipeline.ner import add_ner, entity_doc, finish_recognizer, record_examples, train_ner
+    from ..pipeline.ner import entity_doc, train_recognizer
     from ..pipeline.relations import train_relation_model
     from ..pipeline.roles import train_role_model
     from ..pipeline.rules import find_entities, repair_spans
@@ -145,8 +149,8 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     from .scoring import score_records
 
     config = config or TrainConfig()
-    if epochs is not None:
-        config = replace(config, epochs=epochs)
+    if iterations is not None:
+        config = replace(config, iterations=iterations)
     t_start = time.time()
     corpus = Path(corpus)
     splits = read_split_records(corpus)
@@ -163,27 +167,16 @@ def train_model(corpus: str | Path, output: str | Path, seed: int = 0, epochs: i
     dev, test = splits["dev"], splits.get("test", [])
     _log(f"training on {len(train)} documents, tuning on {len(dev)}, testing on {len(test)}; seed {seed}")
 
-    # 1. NER
+    # 1. the entity recognizer
+    _log("1/4 entity recognizer")
     nlp = build_tokenizer_only()
-    add_ner(nlp, LABELS, width=config.width, depth=config.depth)
-    examples = record_examples(nlp, train, LABELS)
+    ner_info = train_recognizer(nlp, train, LABELS, iterations=config.iterations, l1=config.l1, l2=config.l2, log=_log)
     dev_docs_text = [r["text"] for r in dev]
     gold_dev = [[(e["start"], e["end"], e["label"]) for e in r["entities"]] for r in dev]
 
     def ner_dev_ents():
         docs = (entity_doc(nlp, t) for t in dev_docs_text)
         return [[(e.start_char, e.end_char, e.label_) for e in repair_spans(d, d.ents)] for d in docs]
-
-    def dev_f1():
-        pred = ner_dev_ents()
-        tp = sum(len(set(p) & set(g)) for p, g in zip(pred, gold_dev))
-        n_p, n_g = sum(map(len, pred)), sum(map(len, gold_dev))
-        return 2 * tp / (n_p + n_g) if n_p + n_g else 0.0
-
-    _log("1/4 entity recognizer")
-    ner_info = train_ner(nlp, examples, epochs=config.epochs, seed=seed, dev_score=dev_f1, log=_log,
-                         dropout=config.dropout, batch_size=config.batch_size)
-    finish_recognizer(nlp)
 
     # 2. where each label's entities come from
     rule_nlp = build_tokenizer_only()
