@@ -257,3 +257,37 @@ def test_the_recognizer_round_trips_through_bytes(saved_model):
     doc = nlp.get_pipe("kcnlp_rule_hints")(nlp.make_doc(text))
     assert [(e.start, e.end, e.label_) for e in copy(doc).ents] == [(e.start, e.end, e.label_) for e in recognizer(doc).ents]
     assert any(e.label_ == "ORG" for e in doc.ents)
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+TEXTS = ["Năm 2024, Sở Công Thương Hà Nam hỗ trợ 2 lớp đào tạo nghề thêu với kinh phí 120 triệu đồng.",
+         "Trung tâm Khuyến công tỉnh Nam Định tổ chức hội chợ hàng thủ công mỹ nghệ.", "", "x" * 30] * 3
+
+
+def test_workers_give_the_documents_of_one_process_in_order():
+    one = [d.to_dict() for d in kcnlp.pipe(TEXTS, ids=[str(i) for i in range(len(TEXTS))])]
+    two = [d.to_dict() for d in kcnlp.pipe(TEXTS, n_process=2, batch_size=3, ids=[str(i) for i in range(len(TEXTS))])]
+    assert two == one and [d["id"] for d in two] == [str(i) for i in range(len(TEXTS))]
+
+
+def test_workers_without_fork_receive_the_pipeline_pickled(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows
+    one = [d.to_dict() for d in kcnlp.pipe(TEXTS[:4])]
+    assert [d.to_dict() for d in kcnlp.pipe(TEXTS[:4], n_process=2, batch_size=2)] == one
+
+
+def _die(group):
+    import os
+
+    os._exit(3)  # as a worker killed by the system
+
+
+def test_a_worker_that_dies_ends_the_stream_with_an_error_not_a_hang(monkeypatch):
+    import kcnlp.pipeline.build as build
+
+    monkeypatch.setattr(build, "_work", _die)
+    with pytest.raises(RuntimeError, match="worker process died"):
+        list(kcnlp.pipe(TEXTS, n_process=2, batch_size=2))

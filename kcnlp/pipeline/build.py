@@ -19,7 +19,7 @@ from ..document import Document, Entity, Relation
 from ..errors import InputError, ModelError
 from ..schema import LABELS
 from . import categories, ner, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
-from .spanattrs import span_attrs
+from .spanattrs import entities, span_attrs
 
 __all__ = ["default_model_path", "build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
 
@@ -193,9 +193,8 @@ def extract(text: str, nlp: Language | None = None, doc_id: str = "") -> Documen
     return next(pipe([text], nlp=nlp, ids=[doc_id]))
 
 
-#: texts processed inside one spaCy memory zone (one process; with worker processes, ten times
-#: as many, as each group starts the workers afresh): the strings a group adds to the vocabulary
-#: are freed after it, so memory stays flat however many texts there are
+#: texts processed inside one spaCy memory zone: the strings a group adds to the vocabulary are
+#: freed after it, so memory stays flat however many texts there are
 ZONE_TEXTS = 256
 _zone_lock = threading.Lock()  # spaCy memory zones must not overlap: one group at a time
 
@@ -205,55 +204,106 @@ def pipe(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32
     """Extract from many texts lazily, in order; memory stays flat however many there are (the
     texts go through the model in groups of ZONE_TEXTS, each in a spaCy memory zone, so the first
     document comes out once its group is done). Texts longer than CHUNK_CHARS are processed in
-    pieces and put back together. A text that is not a str, or holds a lone surrogate, ends the
-    stream: every text before it comes out first, then an InputError names it by its index."""
+    pieces and put back together. With `n_process` > 1, worker processes extract groups of
+    `batch_size` texts and send back finished Documents (a few groups ahead of the reader, no
+    more). A text that is not a str, or holds a lone surrogate, ends the stream: every text
+    before it comes out first, then an InputError names it by its index."""
     if batch_size < 1 or n_process < 1:
         raise ValueError(f"batch_size and n_process must be at least 1 (got {batch_size}, {n_process})")
     nlp = nlp or default_pipeline()
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
     id_iter = iter(ids) if ids is not None else None
-    source = enumerate(texts)
     bad: list[tuple[int, InputError]] = []
-    zone_texts = ZONE_TEXTS * (10 if n_process > 1 else 1)
 
-    def pieces(group: list[tuple[int, str]]) -> Iterator[tuple[str, tuple[int, int, int]]]:
-        # context = (text number, offset of the piece, number of pieces)
-        for i, t in group:
-            parts = _chunks(t) if len(t) > CHUNK_CHARS else [(0, t)]
-            for offset, piece in parts:
-                yield piece, (i, offset, len(parts))
-
-    while not bad:
-        group = []
-        for i, t in source:
+    def groups(size: int) -> Iterator[list[str]]:
+        group: list[str] = []
+        for i, t in enumerate(texts):
             problem = text_problem(t)
             if problem is not None:
                 bad.append((i, problem))
                 break
-            group.append((i, t))
-            if len(group) == zone_texts:
-                break
-        if not group:
-            break
-        pending: list[tuple[int, Document]] = []
-        done: list[Document] = []
-        # the group is finished inside the zone and yielded after it: nothing of spaCy's outlives
-        # the zone, and a caller's own extract() between two documents never nests zones
-        with _zone_lock, nlp.memory_zone():
-            for doc, (i, offset, n_parts) in nlp.pipe(pieces(group), as_tuples=True, batch_size=batch_size, n_process=n_process):
-                part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
-                pending.append((offset, part))
-                if len(pending) == n_parts:
-                    done.append(pending[0][1] if n_parts == 1 else _merge(pending))
-                    pending = []
-        for merged in done:
-            merged.id = next(id_iter, "") if id_iter is not None else ""
-            yield merged
-        if len(group) < zone_texts:
-            break
+            group.append(t)
+            if len(group) == size:
+                yield group
+                group = []
+        if group:
+            yield group
+
+    if n_process == 1:
+        done = (d for group in groups(ZONE_TEXTS) for d in _extract_group(nlp, group, batch_size))
+    else:
+        done = _in_workers(nlp, groups(batch_size), n_process)
+    for document in done:
+        document.id = next(id_iter, "") if id_iter is not None else ""
+        yield document
     if bad:
         index, problem = bad[0]
         raise type(problem)(problem.code, f"text {index} of the input: {problem.message}")
+
+
+def _extract_group(nlp: Language, group: list[str], batch_size: int = 32) -> list[Document]:
+    """Documents of a group of checked texts, made inside one memory zone: nothing of spaCy's
+    outlives the zone, and a caller's own extract() between two documents never nests zones."""
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+        # context = (offset of the piece, number of pieces of its text)
+        for t in group:
+            parts = _chunks(t) if len(t) > CHUNK_CHARS else [(0, t)]
+            for offset, piece in parts:
+                yield piece, (offset, len(parts))
+
+    pending: list[tuple[int, Document]] = []
+    done: list[Document] = []
+    with _zone_lock, nlp.memory_zone():
+        for doc, (offset, n_parts) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+            part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
+            pending.append((offset, part))
+            if len(pending) == n_parts:
+                done.append(pending[0][1] if n_parts == 1 else _merge(pending))
+                pending = []
+    return done
+
+
+_worker_nlp: Language | None = None  # the pipeline of a worker process
+
+
+def _start_worker(nlp: Language) -> None:
+    global _worker_nlp, _zone_lock
+    _worker_nlp = nlp  # forked: the parent's pipeline, already loaded; spawned: unpickled
+    _zone_lock = threading.Lock()  # not the parent's, which another thread may have held at the fork
+
+
+def _work(group: list[str]) -> list[Document]:
+    return _extract_group(_worker_nlp, group)
+
+
+def _in_workers(nlp: Language, groups: Iterator[list[str]], n_process: int) -> Iterator[Document]:
+    """Documents of the groups, in order, extracted by `n_process` worker processes; at most
+    two groups per worker wait in the queue, so a long input is read as it is consumed. A
+    worker that dies (killed, out of memory) ends the stream with an error, never a hang."""
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # forked workers share the loaded pipeline with the parent; where there is no fork, each
+    # worker receives it pickled
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker, initargs=(nlp,)) as pool:
+        queue: collections.deque = collections.deque()
+        try:
+            for group in groups:
+                queue.append(pool.submit(_work, group))
+                while len(queue) >= 2 * n_process:
+                    yield from queue.popleft().result()
+            while queue:
+                yield from queue.popleft().result()
+        except BrokenProcessPool as exc:
+            raise RuntimeError(f"a worker process died while extracting ({exc}); run again with n_process=1 "
+                               "to find the text that kills it") from None
+        finally:
+            for future in queue:
+                future.cancel()
 
 
 def _merge(parts: list[tuple[int, Document]]) -> Document:
@@ -275,9 +325,9 @@ def _merge(parts: list[tuple[int, Document]]) -> Document:
 
 def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
     """The SPEC record view of a processed Doc: entities T1… in text order."""
-    by_pos = list(doc.ents)  # in token order; doc._.relations index into this list
+    by_pos = entities(doc)  # in token order; doc._.relations index into this list
     ids = [f"T{i}" for i in range(1, len(by_pos) + 1)]
-    entities = []
+    records = []
     for e, ent_id in zip(by_pos, ids):
         attrs: dict = {}
         stored = span_attrs(e)
@@ -288,11 +338,11 @@ def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
         for key in ("source", "confidence"):  # how the category or role was decided
             if key in stored:
                 attrs[key] = stored[key]
-        entities.append(Entity(ent_id, e.start_char, e.end_char, e.label_, e.text, attrs))
+        records.append(Entity(ent_id, e.start_char, e.end_char, e.label_, e.text, attrs))
     links = doc._.relations or []
     confidence = doc._.relation_confidence or [None] * len(links)
     rels = [Relation(ids[h], ids[t], label, p, "rule" if p is None else "model") for (h, t, label), p in zip(links, confidence)]
-    document = Document(text=doc.text, id=doc_id, entities=entities, relations=rels)
+    document = Document(text=doc.text, id=doc_id, entities=records, relations=rels)
     document.events = document.derive_events()
     document.compute_funding()  # the events carry their funding figures (SPEC §7)
     return document

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from .linear import Features, LinearClassifier, ModelStage, train_on_entities
 from .rules import MEANS_WORDS, activity_category
-from .spanattrs import span_attrs
+from .spanattrs import entities, span_attrs
 from .textview import TextView
 from .tokenizer import normalize_syllable
 
@@ -95,7 +95,7 @@ class CategoryClassifier(ModelStage):
 
     def __call__(self, doc: Doc) -> Doc:
         view = TextView(doc.text)  # features read NFC text, whatever the user's normalization
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ != "ACTIVITY":
                 continue
             attrs = span_attrs(ent)

@@ -6,6 +6,7 @@ just before), in a window of two tokens each side; the features are built by the
 featurizer from the templates below, which are saved with the model."""
 from __future__ import annotations
 
+import bisect
 import json
 import sys
 import tempfile
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from spacy.attrs import IDX, LEMMA, NORM, SHAPE, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -29,19 +31,24 @@ TEMPLATES = (
 MODEL_FILE, TEMPLATES_FILE = "model.crfsuite", "templates.json"
 
 
-def _columns(doc: Doc | Span) -> list[list[str]]:
-    # never an empty string: the featurizer's string tests fail on one
-    return [[t.norm_ or " ", t.lemma_ or " ", t.shape_ or " ", t.tag_ or "O"] for t in doc]
+def _columns(doc: Doc) -> list[list[str]]:
+    """The four columns of every token, read from the token array (no Python token objects);
+    never an empty string: the featurizer's string tests fail on one."""
+    strings = doc.vocab.strings
+    return [[strings[norm] or " ", strings[lemma] or " ", strings[shape] or " ", strings[tag] or "O"]
+            for norm, lemma, shape, tag in doc.to_array([NORM, LEMMA, SHAPE, TAG]).tolist()]
 
 
 def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of the paragraphs (runs of tokens between line breaks)."""
     ranges, start = [], 0
-    for i, token in enumerate(doc):
-        if token.is_space and "\n" in token.text:
-            if i > start:
-                ranges.append((start, i))
-            start = i + 1
+    newlines = [i for i, c in enumerate(doc.text) if c == "\n"]
+    starts = doc.to_array([IDX]).tolist() if newlines else []
+    # the whitespace tokens that hold a line break (the tokenizer keeps whitespace runs as tokens)
+    for i in sorted({bisect.bisect_right(starts, pos) - 1 for pos in newlines}):
+        if i > start:
+            ranges.append((start, i))
+        start = i + 1
     if start < len(doc):
         ranges.append((start, len(doc)))
     return ranges
@@ -93,7 +100,8 @@ class CRFRecognizer:
 
     def features(self, doc: Doc) -> tuple[list[tuple[int, int]], list]:
         ranges = paragraph_ranges(doc)
-        return ranges, self.featurizer.process([_columns(doc[a:b]) for a, b in ranges]) if ranges else []
+        columns = _columns(doc) if ranges else []
+        return ranges, self.featurizer.process([columns[a:b] for a, b in ranges]) if ranges else []
 
     def __call__(self, doc: Doc) -> Doc:
         if self.tagger is None:
@@ -136,6 +144,15 @@ class CRFRecognizer:
         self.templates, self.tagger, self._featurizer = templates, tagger, None
         self._model_bytes = (path / MODEL_FILE).read_bytes()
         return self
+
+    # pickling (worker processes where there is no fork): the library's tagger does not pickle
+    def __getstate__(self) -> dict:
+        return {"name": self.name, "data": self.to_bytes() if self._model_bytes is not None else None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(None, state["name"])
+        if state["data"] is not None:
+            self.from_bytes(state["data"])
 
     def to_bytes(self, *, exclude=()) -> bytes:
         import srsly

@@ -19,7 +19,7 @@ from ..errors import ModelError
 from ..schema import RELATION_TAILS
 from .linear import LinearClassifier, ModelStage
 from .rules import MEANS_WORDS
-from .spanattrs import span_attrs
+from .spanattrs import entities, span_attrs
 from .textview import TextView
 
 __all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS", "approves", "without_approvers"]
@@ -131,7 +131,7 @@ class RelationRules:
     """Pipeline component: sets `doc._.relations` by the proximity rules."""
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [(e.start_char, e.end_char, e.label_, span_attrs(e).get("fields") or {}) for e in doc.ents]
+        ents = [(e.start_char, e.end_char, e.label_, span_attrs(e).get("fields") or {}) for e in entities(doc)]
         text = doc.text
         doc._.relations = without_approvers(text, ents, link_rules(text, ents))
         return doc
@@ -333,7 +333,7 @@ class RelationModel(ModelStage):
     def __call__(self, doc: Doc) -> Doc:
         view = TextView(doc.text)  # features and sentence bounds read NFC text
         ents = []
-        for e in doc.ents:
+        for e in entities(doc):
             attrs = span_attrs(e)
             ents.append((view.to_view(e.start_char), view.to_view(e.end_char), e.label_,
                          {**(attrs.get("fields") or {}), "category": attrs.get("category")}))

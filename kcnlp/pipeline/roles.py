@@ -8,7 +8,7 @@ import unicodedata
 from spacy.language import Language
 
 from .linear import LinearClassifier, ModelStage, train_on_entities
-from .spanattrs import span_attrs
+from .spanattrs import entities, span_attrs
 from .textview import TextView
 from .tokenizer import normalize_syllable
 
@@ -214,7 +214,7 @@ class RoleClassifier(ModelStage):
 
     def __call__(self, doc):
         view = TextView(doc.text)  # the cue words are NFC, whatever the user's normalization
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ == "MONEY":
                 attrs = span_attrs(ent)
                 attrs["role"], confidence = self.decide(view.view, view.to_view(ent.start_char), view.to_view(ent.end_char))

@@ -10,13 +10,15 @@ import bisect
 import re
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..schema import LABELS
 from .places import place_kinds
-from .spanattrs import span_attrs
+from .spanattrs import entities, span_attrs
 from .textview import TextView
 
 __all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans", "not_an_activity"]
@@ -564,7 +566,7 @@ class EntityRules:
         rule_spans = find_entities(doc, self.override + self.fill)
         strong = [s for s in rule_spans if s.label_ in self.override]
         weak = [s for s in rule_spans if s.label_ in self.fill]
-        trained = repair_spans(doc, [e for e in doc.ents if e.label_ not in self.drop])
+        trained = repair_spans(doc, [e for e in entities(doc) if e.label_ not in self.drop])
         kept = [e for e in trained if not any(s.start < e.end and e.start < s.end for s in strong)]
         merged = strong + kept
         merged += [s for s in weak if not any(s.start < e.end and e.start < s.end for e in merged)]
@@ -585,8 +587,9 @@ class RuleHints:
             tags[span.start] = f"B-{span.label_}"
             for k in range(span.start + 1, span.end):
                 tags[k] = f"I-{span.label_}"
-        for token, tag in zip(doc, tags):
-            token.tag_ = tag
+        if tags:  # one array write instead of a Python attribute set per token
+            strings = doc.vocab.strings
+            doc.from_array([TAG], numpy.array([strings.add(t) for t in tags], dtype="uint64"))
         return doc
 
 

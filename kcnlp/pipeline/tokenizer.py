@@ -46,6 +46,7 @@ if not Token.has_extension("word_start"):
     Token.set_extension("word_start", default=True)
 
 
+@functools.lru_cache(maxsize=100_000)  # called for every token by several stages
 def normalize_syllable(text: str) -> str:
     """NFC, lower case, new-style tone marks: the form the models see."""
     low = unicodedata.normalize("NFC", text).lower()

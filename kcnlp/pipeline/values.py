@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from .normalize import month_alone, parse_date, parse_money, parse_quantity, qualifier_before
 from .roles import money_role
-from .spanattrs import span_attrs
+from .spanattrs import entities, span_attrs
 
 __all__ = ["entity_fields", "Values", "month_years"]
 
@@ -56,7 +56,7 @@ class Values:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # spaCy rebuilds doc.text from every token on each access
         dates = []
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ in _EMPTY:
                 attrs = span_attrs(ent)
                 attrs["fields"] = entity_fields(text, ent.start_char, ent.end_char, ent.label_, attrs.get("role"))
