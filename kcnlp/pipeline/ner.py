@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import numpy
 from spacy.attrs import IDX, LEMMA, NORM, SHAPE, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -34,9 +35,10 @@ MODEL_FILE, TEMPLATES_FILE = "model.crfsuite", "templates.json"
 def _columns(doc: Doc) -> list[list[str]]:
     """The four columns of every token, read from the token array (no Python token objects);
     never an empty string: the featurizer's string tests fail on one."""
-    strings = doc.vocab.strings
-    return [[strings[norm] or " ", strings[lemma] or " ", strings[shape] or " ", strings[tag] or "O"]
-            for norm, lemma, shape, tag in doc.to_array([NORM, LEMMA, SHAPE, TAG]).tolist()]
+    array = doc.to_array([NORM, LEMMA, SHAPE, TAG])
+    hashes, index = numpy.unique(array, return_inverse=True)  # each string looked up once
+    names = [doc.vocab.strings[h] or " " for h in hashes.tolist()]
+    return [[names[norm], names[lemma], names[shape], names[tag]] for norm, lemma, shape, tag in index.reshape(array.shape).tolist()]
 
 
 def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
