@@ -26,6 +26,11 @@ ROLES = [
     ("Máy ép mo cau (tổng giá trị {M}).", "total"),
     ("Tiêu sọ bán khoảng {M}/kg tại vườn.", "other"),
     ("Thợ lành nghề có thu nhập {M}/tháng.", "income"),
+    # what a business earns is income; its gross takings, loans and their interest are not
+    ("Năm qua hợp tác xã có lợi nhuận khoảng {M}.", "income"),
+    ("Sau khi trừ chi phí, mỗi hộ lãi {M}/năm.", "income"),
+    ("Doanh thu của cơ sở đạt {M}.", "other"),
+    ("Hộ được vay {M} với lãi suất ưu đãi.", "other"),
     # an ellipsis ends the words that introduce an amount
     ("Doanh thu tăng mạnh… Bên cạnh đó, trung tâm cũng đã hỗ trợ {M} cho Công ty TNHH An Phú.", "support"),
     ("Năm 2018, tỉnh bố trí {M} cho kế hoạch khuyến công địa phương.", "local"),

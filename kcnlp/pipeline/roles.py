@@ -29,10 +29,10 @@ ROLE_CUES: dict[str, str] = {
     "tài trợ": "support", "bố trí": "support", "tổng cộng": "support", "dành": "support",
     "thu nhập": "income", "lương": "income", "tiền công": "income", "mức lương": "income", "mỗi tháng": "income",
     "doanh thu": "other", "giá trị sản xuất": "other", "kim ngạch": "other", "xuất khẩu": "other",
-    "lợi nhuận": "other", "grdp": "other", "vay": "other", "cho vay": "other", "giá bán": "other",
+    "lợi nhuận": "income", "lãi suất": "other", "grdp": "other", "vay": "other", "cho vay": "other", "giá bán": "other",
     "giá": "other", "nộp ngân sách": "other", "thu ngân sách": "other", "vốn điều lệ": "other",
     "giải thưởng": "other", "tiền thưởng": "other", "thưởng": "other", "bán được": "other", "doanh số": "other",
-    "thu về": "other", "tiêu thụ": "other", "lãi": "other", "chi phí sản xuất": "other", "nợ": "other",
+    "thu về": "other", "tiêu thụ": "other", "lãi": "income", "chi phí sản xuất": "other", "nợ": "other",
 }
 #: generic words ("kinh phí", "hỗ trợ") say only that money is spent: any other cue in reach wins
 GENERIC = "support"
