@@ -45,11 +45,13 @@ class LinearClassifier:
 
     def scores(self, features: Features) -> np.ndarray:
         """Class probabilities, in `self.classes` order."""
-        z = self.intercept.copy()
+        columns, values = [], []
         for name, value in features.items():
             j = self.index.get(name)
             if j is not None:
-                z = z + self.coef[:, j] * value
+                columns.append(j)
+                values.append(value)
+        z = self.intercept + self.coef[:, columns] @ np.array(values, dtype=np.float64) if columns else self.intercept.copy()
         if len(self.classes) == 2 and z.shape[0] == 1:
             p = 1.0 / (1.0 + np.exp(-z[0]))
             return np.array([1.0 - p, p])

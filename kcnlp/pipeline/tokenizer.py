@@ -48,7 +48,7 @@ if not Token.has_extension("word_start"):
 
 @functools.lru_cache(maxsize=100_000)  # called for every token by several stages
 def normalize_syllable(text: str) -> str:
-    """NFC, lower case, new-style tone marks: the form the models see."""
+    """NFC, lower case, one tone placement ("hoà" → "hòa"): the form the models see."""
     low = unicodedata.normalize("NFC", text).lower()
     return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], low) if len(low) > 1 else low
 
