@@ -279,7 +279,7 @@ def _activity_spans(doc: Doc, view: TextView) -> list[tuple[Span, str, int]]:
         for m in pattern.finditer(view.view):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            if cat == "GENERAL" and m.group(0).lower().startswith("đề án") and _FUNDING_SOURCE_BEFORE.search(view.view[:m.start()]):
+            if cat == "GENERAL" and m.group(0).lower().startswith("đề án") and _FUNDING_SOURCE_BEFORE.search(view.view[max(0, m.start() - 40):m.start()]):
                 continue
             start, end = view.span(m.start(), m.end())
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -344,8 +344,9 @@ def find_entities(doc: Doc, labels=LABELS) -> list[Span]:
     if "LOC" in labels:
         pattern, _ = _places()
         for m in pattern.finditer(text):
-            before = text[:m.start()].rstrip(" ")
-            prev_word = before.split()[-1] if before.split() else ""
+            before = text[max(0, m.start() - 200):m.start()].rstrip(" ")  # not the whole text before: long texts
+            words_before = before.split()
+            prev_word = words_before[-1] if words_before else ""
             after = text[m.end():m.end() + 2].lstrip(" ")
             # "Nguyễn Văn Đức": a place name inside a longer capitalised name is no LOC.
             if prev_word[:1].isupper() and prev_word.isalpha() and not re.search(r"[-–]\s*$", before[-2:]):
@@ -441,6 +442,7 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
     covers, dropped when none), and an ORG takes the place attached to its name
     ("Trung tâm Phát triển Công Thương" + "tỉnh Vĩnh Phúc"), which then is no LOC of its own."""
     n = len(doc)
+    text = doc.text  # spaCy rebuilds doc.text from every token on each access
     out = []
     for span in spans:
         start, end = span.start, span.end
@@ -460,7 +462,7 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
             end = _trim_trailing_words(doc, start, end, _ACT_STOP)  # "… nhằm", "… cho": SPEC ends before them
         if span.label_ == "ORG":
             end = _trim_trailing_words(doc, start, end, _NAME_END_WORDS)  # "TTKC và | Sở …": no name ends in "và"
-        if span.label_ == "ORG" and _bare_head_without_alias(doc, start, end):
+        if span.label_ == "ORG" and _bare_head_without_alias(doc, start, end, text):
             continue
         if end > start:
             out.append(span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_))
@@ -473,13 +475,13 @@ _GENERIC_HEADS = frozenset(h for h in _ORG_HEADS if h not in _STANDALONE)
 _ALIAS_OPENING = re.compile(r"(?:\(|\(?(?:gọi tắt là|sau đây gọi là|sau đây gọi tắt là|gọi là)\s*)$")
 
 
-def _bare_head_without_alias(doc: Doc, start: int, end: int) -> bool:
+def _bare_head_without_alias(doc: Doc, start: int, end: int, text: str) -> bool:
     """"Trung tâm", "Sở", "Công ty" alone, with no earlier "(Trung tâm)" or "(gọi tắt là
     Trung tâm)" making it an alias: SPEC §2 says a bare generic head is no ORG."""
     head = doc[start:end].text
     if head not in _GENERIC_HEADS:
         return False
-    before = doc[:start].text
+    before = text[:doc[start].idx]
     if _ALIAS_OPENING.search(before[-40:]):
         return False  # this mention is the alias being defined
     return re.search(rf"\((?:[^()]{{0,40}}\s)?{re.escape(head)}\)", before) is None
