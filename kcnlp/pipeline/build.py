@@ -19,7 +19,7 @@ from ..document import Document, Entity, Relation
 from ..errors import InputError, ModelError
 from ..schema import LABELS
 from . import categories, ner, relations, roles, rules, tokenizer, values  # noqa: F401  (registers the factories)
-from .spanattrs import entities, span_attrs
+from .spanattrs import doc_text, entities, span_attrs
 
 __all__ = ["default_model_path", "build_tokenizer_only", "build_rule_pipeline", "load", "default_pipeline", "extract", "pipe", "doc_to_document"]
 
@@ -256,7 +256,8 @@ def _extract_group(nlp: Language, group: list[str], batch_size: int = 32) -> lis
     done: list[Document] = []
     with _zone_lock, nlp.memory_zone():
         for doc, (offset, n_parts) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-            part = doc_to_document(doc) if doc.text.strip() else Document(text=doc.text)
+            text = doc_text(doc)
+            part = doc_to_document(doc) if text.strip() else Document(text=text)
             pending.append((offset, part))
             if len(pending) == n_parts:
                 done.append(pending[0][1] if n_parts == 1 else _merge(pending))
@@ -342,7 +343,7 @@ def doc_to_document(doc: Doc, doc_id: str = "") -> Document:
     links = doc._.relations or []
     confidence = doc._.relation_confidence or [None] * len(links)
     rels = [Relation(ids[h], ids[t], label, p, "rule" if p is None else "model") for (h, t, label), p in zip(links, confidence)]
-    document = Document(text=doc.text, id=doc_id, entities=records, relations=rels)
+    document = Document(text=doc_text(doc), id=doc_id, entities=records, relations=rels)
     document.events = document.derive_events()
     document.compute_funding()  # the events carry their funding figures (SPEC §7)
     return document

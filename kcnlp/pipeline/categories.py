@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from .linear import Features, LinearClassifier, ModelStage, train_on_entities
 from .rules import MEANS_WORDS, activity_category
-from .spanattrs import entities, span_attrs
+from .spanattrs import doc_text, entities, span_attrs
 from .textview import TextView
 from .tokenizer import normalize_syllable
 
@@ -94,7 +94,7 @@ class CategoryClassifier(ModelStage):
     classifier's probability for it (`confidence`) and `source` "model", or `source` "rule"."""
 
     def __call__(self, doc: Doc) -> Doc:
-        view = TextView(doc.text)  # features read NFC text, whatever the user's normalization
+        view = TextView(doc_text(doc))  # features read NFC text, whatever the user's normalization
         for ent in entities(doc):
             if ent.label_ != "ACTIVITY":
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import sys
 import tempfile
 import time
@@ -20,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import ModelError
+from .spanattrs import doc_text
 
 __all__ = ["CRFRecognizer", "TEMPLATES", "train_recognizer", "entity_doc", "paragraph_ranges", "bio_tags"]
 
@@ -44,7 +46,7 @@ def _columns(doc: Doc) -> list[list[str]]:
 def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of the paragraphs (runs of tokens between line breaks)."""
     ranges, start = [], 0
-    newlines = [i for i, c in enumerate(doc.text) if c == "\n"]
+    newlines = [m.start() for m in re.finditer("\n", doc_text(doc))]
     starts = doc.to_array([IDX]).tolist() if newlines else []
     # the whitespace tokens that hold a line break (the tokenizer keeps whitespace runs as tokens)
     for i in sorted({bisect.bisect_right(starts, pos) - 1 for pos in newlines}):

@@ -19,7 +19,7 @@ from ..errors import ModelError
 from ..schema import RELATION_TAILS
 from .linear import LinearClassifier, ModelStage
 from .rules import MEANS_WORDS
-from .spanattrs import entities, span_attrs
+from .spanattrs import doc_text, entities, span_attrs
 from .textview import TextView
 
 __all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS", "approves", "without_approvers"]
@@ -132,7 +132,7 @@ class RelationRules:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [(e.start_char, e.end_char, e.label_, span_attrs(e).get("fields") or {}) for e in entities(doc)]
-        text = doc.text
+        text = doc_text(doc)
         doc._.relations = without_approvers(text, ents, link_rules(text, ents))
         return doc
 
@@ -331,7 +331,7 @@ class RelationModel(ModelStage):
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        view = TextView(doc.text)  # features and sentence bounds read NFC text
+        view = TextView(doc_text(doc))  # features and sentence bounds read NFC text
         ents = []
         for e in entities(doc):
             attrs = span_attrs(e)

@@ -8,7 +8,7 @@ import unicodedata
 from spacy.language import Language
 
 from .linear import LinearClassifier, ModelStage, train_on_entities
-from .spanattrs import entities, span_attrs
+from .spanattrs import doc_text, entities, span_attrs
 from .textview import TextView
 from .tokenizer import normalize_syllable
 
@@ -213,7 +213,7 @@ class RoleClassifier(ModelStage):
         return self.decide(text, start, end)[0]
 
     def __call__(self, doc):
-        view = TextView(doc.text)  # the cue words are NFC, whatever the user's normalization
+        view = TextView(doc_text(doc))  # the cue words are NFC, whatever the user's normalization
         for ent in entities(doc):
             if ent.label_ == "MONEY":
                 attrs = span_attrs(ent)

@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from ..schema import LABELS
 from .places import place_kinds
-from .spanattrs import entities, span_attrs
+from .spanattrs import doc_text, entities, span_attrs
 from .textview import TextView
 
 __all__ = ["find_entities", "EntityRules", "activity_category", "repair_spans", "not_an_activity"]
@@ -311,7 +311,7 @@ def _extend_object(doc: Doc, span: Span, limit: int = 10) -> Span:
 def find_entities(doc: Doc, labels=LABELS) -> list[Span]:
     """Non-overlapping candidate entities; ACTIVITY spans get their lexicon category in
     `span_attrs(span)["category"]`."""
-    view = TextView(doc.text)
+    view = TextView(doc_text(doc))
     text = view.view
     spans: list[Span] = []
 
@@ -442,7 +442,7 @@ def repair_spans(doc: Doc, spans) -> list[Span]:
     covers, dropped when none), and an ORG takes the place attached to its name
     ("Trung tâm Phát triển Công Thương" + "tỉnh Vĩnh Phúc"), which then is no LOC of its own."""
     n = len(doc)
-    text = doc.text  # spaCy rebuilds doc.text from every token on each access
+    text = doc_text(doc)
     out = []
     for span in spans:
         start, end = span.start, span.end
@@ -572,7 +572,7 @@ class EntityRules:
         kept = [e for e in trained if not any(s.start < e.end and e.start < s.end for s in strong)]
         merged = strong + kept
         merged += [s for s in weak if not any(s.start < e.end and e.start < s.end for e in merged)]
-        text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        text = doc_text(doc)
         merged = [s for s in merged if s.label_ != "ACTIVITY" or not not_an_activity(text, s.start_char, s.end_char)]
         doc.ents = _join_touching_activities(doc, merged)
         return doc

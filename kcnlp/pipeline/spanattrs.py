@@ -1,14 +1,14 @@
 """Per-entity attributes (category, role, normalized fields) stored on the Doc, keyed by
 character offsets. spaCy's `Span._` extensions re-read `doc.ents` on every access, which
 made them the slowest part of the pipeline; a dict on the Doc costs nothing. `entities`
-reads `doc.ents` the fast way."""
+and `doc_text` read `doc.ents` and `doc.text` the fast way."""
 from __future__ import annotations
 
 import numpy
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc, Span
 
-__all__ = ["span_attrs", "entities"]
+__all__ = ["span_attrs", "entities", "doc_text", "keep_text"]
 
 if not Doc.has_extension("kcnlp_attrs"):
     Doc.set_extension("kcnlp_attrs", default=None)
@@ -43,3 +43,18 @@ def entities(doc: Doc) -> list[Span]:
     if start is not None:
         out.append(Span(doc, start, prev + 1, label=types[start]))
     return out
+
+
+_TEXT_KEY = "kcnlp_text"
+
+
+def keep_text(doc: Doc, text: str) -> None:
+    """Keep the text the Doc was made from (the tokenizer does), for `doc_text`."""
+    doc.user_data[_TEXT_KEY] = (len(doc), text)
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, which spaCy rebuilds from every token on each access: the text the tokenizer
+    kept, when this is still the Doc it made (same number of tokens), else spaCy's."""
+    kept = doc.user_data.get(_TEXT_KEY)
+    return kept[1] if kept is not None and kept[0] == len(doc) else doc.text

@@ -23,6 +23,8 @@ from spacy.tokens import Doc, Token
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from .spanattrs import keep_text
+
 __all__ = ["UndertheseaTokenizer", "split_tokens", "normalize_syllable"]
 
 # Combining marks and zero-width joiners stay attached to the letters they modify (NFD input).
@@ -165,6 +167,7 @@ class UndertheseaTokenizer:
         if words:  # one array write instead of a Python attribute set per token
             doc.from_array([NORM, LEMMA], numpy.array([[strings.add(n), strings.add(m)] for n, m in zip(norms, lemmas)],
                                                       dtype="uint64").reshape(len(words), 2))
+        keep_text(doc, text)
         return doc
 
     def _word_lemmas(self, doc: Doc, words: list[str], norms: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from .normalize import month_alone, parse_date, parse_money, parse_quantity, qualifier_before
 from .roles import money_role
-from .spanattrs import entities, span_attrs
+from .spanattrs import doc_text, entities, span_attrs
 
 __all__ = ["entity_fields", "Values", "month_years"]
 
@@ -54,7 +54,7 @@ class Values:
     Roles come from the role stage when it ran before, else from the cue-word rules."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # spaCy rebuilds doc.text from every token on each access
+        text = doc_text(doc)
         dates = []
         for ent in entities(doc):
             if ent.label_ in _EMPTY:
