@@ -5,7 +5,7 @@ split) and score on the test split and a real dev set.
 
     python benchmarks/labeling_loop.py [--start 0.25] [--add 20] [--rounds 2] [--real DIR] [--iterations N]
 
-Each round trains two models (minutes each). The gold annotations of the added documents
+Each round trains two models (under a minute each). The gold annotations of the added documents
 stand in for a person's corrections.
 """
 from __future__ import annotations

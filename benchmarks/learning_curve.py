@@ -7,7 +7,7 @@ test split and on a real dev set.
 A fraction keeps that share of each article kind (documents ordered by the hash of their id, as
 the splits are), so a smaller train split has the same mix. `--full MODEL` scores a model already
 trained on the whole train split (the shipped one) instead of training it again. Training runs
-take minutes each (the whole split: about as long as `kcnlp train`).
+take under a minute each (the whole split: as long as `kcnlp train`).
 """
 from __future__ import annotations
 
