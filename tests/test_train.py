@@ -174,3 +174,13 @@ def test_bad_config_is_named(tmp_path, content, words):
 
 def test_default_config_matches_the_documented_defaults():
     assert TrainConfig() == TrainConfig(iterations=150, l1=0.05, l2=0.05)
+
+
+def test_a_train_split_without_text_is_a_coded_error(tiny_corpus, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "train.jsonl").write_text("", encoding="utf-8")
+    (corpus / "dev.jsonl").write_text((tiny_corpus / "dev.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(KcnlpError, match=r"\[E303\].*no text"):
+        train_model(corpus, tmp_path / "m")
+    assert not (tmp_path / "m").exists()

@@ -20,7 +20,7 @@ from spacy.attrs import IDX, LEMMA, NORM, SHAPE, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..errors import ModelError
+from ..errors import KcnlpError, ModelError
 from .spanattrs import doc_text
 
 __all__ = ["CRFRecognizer", "TEMPLATES", "train_recognizer", "entity_doc", "paragraph_ranges", "bio_tags"]
@@ -192,14 +192,15 @@ def entity_doc(nlp: Language, text: str) -> Doc:
 def train_recognizer(nlp: Language, records: list[dict], labels, *, iterations: int, l1: float, l2: float,
                      log: Callable[[str], None] | None = None) -> dict:
     """Add rule hints + the recognizer to a blank kcnlp pipeline and train it on `records`
-    (L-BFGS, settings from `kcnlp.training.train.TrainConfig`); deterministic."""
+    (L-BFGS, settings from `kcnlp.training.train.TrainConfig`); the same records give the same
+    predictions."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     if "kcnlp_rule_hints" not in nlp.pipe_names:
         nlp.add_pipe("kcnlp_rule_hints")
     recognizer = nlp.add_pipe("kcnlp_crf_ner")
     t0 = time.time()
     xs, ys = [], []
-    shared: dict[str, str] = {}  # one string object per distinct feature: the training set fits in a third of the memory
+    shared: dict[str, str] = {}  # one string object per distinct feature: about half the memory
     for rec in records:
         doc = _hinted(nlp, nlp.make_doc(rec["text"]))
         spans = []
@@ -212,7 +213,7 @@ def train_recognizer(nlp: Language, records: list[dict], labels, *, iterations: 
         xs += [[[shared.setdefault(f, f) for f in token] for token in paragraph] for paragraph in features]
         ys += [tags[a:b] for a, b in ranges]
     if not xs:
-        raise ValueError("no paragraphs to train the entity recognizer on")
+        raise KcnlpError("E303", "the training documents hold no text to train the entity recognizer on")
     log(f"  {len(xs)} paragraphs, {sum(map(len, ys))} tokens ({time.time() - t0:.0f}s)")
     t0 = time.time()
     trainer = _crf().CRFTrainer(loss_function="lbfgs", l1_penalty=l1, l2_penalty=l2, max_iterations=iterations, verbose=0)
