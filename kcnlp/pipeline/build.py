@@ -72,7 +72,6 @@ def load(path: str | Path) -> Language:
         raise
     except Exception as exc:  # spaCy raises many kinds; name the folder and the cause
         raise ModelError("E203", f"cannot load the model in {path}: {type(exc).__name__}: {exc}") from exc
-    _check_finite(nlp, path)
     trained_with = nlp.meta.get("kcnlp", {}).get("kcnlp")
     if trained_with and trained_with.split(".")[:2] != __version__.split(".")[:2]:
         warnings.warn(f"{path} was trained with kcnlp {trained_with}, this is kcnlp {__version__}: it loads, "
@@ -95,21 +94,6 @@ def _pipe_names(path: Path) -> list[str]:
     except (configparser.Error, UnicodeDecodeError) as exc:
         raise ModelError("E203", f"{path / 'config.cfg'} cannot be read ({type(exc).__name__}: {exc})") from None
     return names
-
-
-def _check_finite(nlp: Language, path: Path) -> None:
-    """A damaged weights file can load as NaN or infinite numbers: refuse it, naming the component."""
-    import numpy as np
-
-    for name, component in nlp.components:
-        model = getattr(component, "model", None)
-        if model is None or not hasattr(model, "walk"):
-            continue
-        for node in model.walk():
-            for param in node.param_names:
-                if node.has_param(param) and not np.isfinite(node.ops.to_numpy(node.get_param(param))).all():
-                    raise ModelError("E206", f"{path / name} holds NaN or infinite weights ({node.name}.{param}): "
-                                             "the files are damaged; retrain the model")
 
 
 def default_model_path() -> Path | None:
