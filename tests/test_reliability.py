@@ -291,3 +291,16 @@ def test_a_worker_that_dies_ends_the_stream_with_an_error_not_a_hang(monkeypatch
     monkeypatch.setattr(build, "_work", _die)
     with pytest.raises(RuntimeError, match="worker process died"):
         list(kcnlp.pipe(TEXTS, n_process=2, batch_size=2))
+
+
+def test_a_pipeline_that_cannot_be_pickled_is_named_before_any_worker_starts(monkeypatch):
+    import multiprocessing
+    import threading
+
+    from kcnlp.pipeline import default_pipeline
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    nlp = default_pipeline()
+    monkeypatch.setattr(nlp.get_pipe("kcnlp_values"), "lock", threading.Lock(), raising=False)  # a user's unpicklable state
+    with pytest.raises(ModelError, match=r"\[E210\].*cannot be sent to worker processes"):
+        list(kcnlp.pipe(TEXTS, nlp=nlp, n_process=2))

@@ -274,6 +274,14 @@ def _in_workers(nlp: Language, groups: Iterator[list[str]], n_process: int) -> I
     # forked workers share the loaded pipeline with the parent; where there is no fork, each
     # worker receives it pickled
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    if context.get_start_method() != "fork":
+        import pickle
+
+        try:
+            pickle.dumps(nlp)
+        except Exception as exc:  # noqa: BLE001 - whatever a user's component raises
+            raise ModelError("E210", f"this pipeline cannot be sent to worker processes ({type(exc).__name__}: {exc}); "
+                                     "use one process (n_process=1, --workers 1)") from None
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker, initargs=(nlp,)) as pool:
         queue: collections.deque = collections.deque()
         try:
