@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 import unicodedata
 import warnings
@@ -271,9 +272,10 @@ def _in_workers(nlp: Language, groups: Iterator[list[str]], n_process: int) -> I
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # forked workers share the loaded pipeline with the parent; where there is no fork, each
-    # worker receives it pickled
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # forked workers share the loaded pipeline with the parent; elsewhere each worker receives
+    # it pickled (fork only on Linux: macOS's system libraries are not safe to fork)
+    can_fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if can_fork else "spawn")
     if context.get_start_method() != "fork":
         import pickle
 
