@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy
+import underthesea_core
 from spacy.attrs import IDX, LEMMA, NORM, SHAPE, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -80,12 +81,6 @@ def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _crf():
-    import underthesea_core
-
-    return underthesea_core
-
-
 class CRFRecognizer:
     """Pipeline component: sets `doc.ents` paragraph by paragraph from the CRF's tags."""
 
@@ -99,7 +94,7 @@ class CRFRecognizer:
     @property
     def featurizer(self):
         if self._featurizer is None:
-            self._featurizer = _crf().CRFFeaturizer(self.templates, set())
+            self._featurizer = underthesea_core.CRFFeaturizer(self.templates, set())
         return self._featurizer
 
     def features(self, doc: Doc) -> tuple[list[tuple[int, int]], list]:
@@ -117,7 +112,7 @@ class CRFRecognizer:
 
     def set_model(self, model) -> None:
         """Use a trained `underthesea_core.CRFModel`."""
-        self.tagger = _crf().CRFTagger.from_model(model)
+        self.tagger = underthesea_core.CRFTagger.from_model(model)
 
     # the CRF library reads and writes files only; bytes go through a temporary folder
     def to_disk(self, path, *, exclude=()) -> None:
@@ -137,7 +132,7 @@ class CRFRecognizer:
             templates = json.loads((path / TEMPLATES_FILE).read_text(encoding="utf-8"))
             if not (isinstance(templates, list) and templates and all(isinstance(t, str) and t for t in templates)):
                 raise ValueError("not a list of feature templates")
-            tagger = _crf().CRFTagger()
+            tagger = underthesea_core.CRFTagger()
             tagger.load(str(path / MODEL_FILE))
             if not tagger.labels() or not all(lab == "O" or lab[:2] in ("B-", "I-") for lab in tagger.labels()):
                 raise ValueError(f"labels {tagger.labels()[:8]} are not BIO tags")
@@ -216,7 +211,7 @@ def train_recognizer(nlp: Language, records: list[dict], labels, *, iterations: 
         raise KcnlpError("E303", "the training documents hold no text to train the entity recognizer on")
     log(f"  {len(xs)} paragraphs, {sum(map(len, ys))} tokens ({time.time() - t0:.0f}s)")
     t0 = time.time()
-    trainer = _crf().CRFTrainer(loss_function="lbfgs", l1_penalty=l1, l2_penalty=l2, max_iterations=iterations, verbose=0)
+    trainer = underthesea_core.CRFTrainer(loss_function="lbfgs", l1_penalty=l1, l2_penalty=l2, max_iterations=iterations, verbose=0)
     model = trainer.train(xs, ys)
     with tempfile.TemporaryDirectory() as tmp:
         model.save(str(Path(tmp) / MODEL_FILE))

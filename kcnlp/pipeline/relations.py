@@ -21,6 +21,7 @@ from .linear import LinearClassifier, ModelStage
 from .rules import MEANS_WORDS
 from .spanattrs import doc_text, entities, span_attrs
 from .textview import TextView
+from .tokenizer import normalize_syllable
 
 __all__ = ["sentence_bounds", "link_rules", "RelationRules", "CONTINUATIONS", "approves", "without_approvers"]
 
@@ -227,8 +228,6 @@ def _clause_activities(text: str, ents, j: int) -> tuple[int, int, list[int]]:
 
 def pair_features(text: str, ents, a: int, j: int, acts_same_sentence: list[int], rule_links: set,
                   clause: tuple[int, int, list[int]], how: str = "sentence") -> dict[str, float]:
-    from .tokenizer import normalize_syllable
-
     a_s, a_e, _, a_f = ents[a]
     j_s, j_e, label, j_f = ents[j]
     before = j_e <= a_s
