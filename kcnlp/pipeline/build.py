@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import sys
 import threading
@@ -253,9 +254,10 @@ def _extract_group(nlp: Language, group: list[str], batch_size: int = 32) -> lis
 _worker_nlp: Language | None = None  # the pipeline of a worker process
 
 
-def _start_worker(nlp: Language) -> None:
+def _start_worker(nlp: Language | bytes) -> None:
     global _worker_nlp, _zone_lock
-    _worker_nlp = nlp  # forked: the parent's pipeline, already loaded; spawned: unpickled
+    # forked: the parent's pipeline, already loaded; spawned: the pipeline pickled by the parent
+    _worker_nlp = pickle.loads(nlp) if isinstance(nlp, bytes) else nlp
     _zone_lock = threading.Lock()  # not the parent's, which another thread may have held at the fork
 
 
@@ -276,15 +278,14 @@ def _in_workers(nlp: Language, groups: Iterator[list[str]], n_process: int) -> I
     # it pickled (fork only on Linux: macOS's system libraries are not safe to fork)
     can_fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if can_fork else "spawn")
+    payload: Language | bytes = nlp
     if context.get_start_method() != "fork":
-        import pickle
-
         try:
-            pickle.dumps(nlp)
+            payload = pickle.dumps(nlp)  # once, not once per worker
         except Exception as exc:  # noqa: BLE001 - whatever a user's component raises
             raise ModelError("E210", f"this pipeline cannot be sent to worker processes ({type(exc).__name__}: {exc}); "
                                      "use one process (n_process=1, --workers 1)") from None
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker, initargs=(nlp,)) as pool:
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker, initargs=(payload,)) as pool:
         queue: collections.deque = collections.deque()
         try:
             for group in groups:
