@@ -78,7 +78,7 @@ def test_segmenter_failure_keeps_every_syllable(monkeypatch):
     import kcnlp.pipeline.tokenizer as tokenizer
 
     class Broken:
-        def predict(self, _):
+        def tag(self, _):
             raise RuntimeError("segmenter down")
 
     monkeypatch.setattr(tokenizer, "_segmenter", (Broken(), str))

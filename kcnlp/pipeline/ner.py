@@ -13,15 +13,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import numpy
 import underthesea_core
 from spacy.attrs import IDX, LEMMA, NORM, SHAPE, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from ..errors import KcnlpError, ModelError
+from .crf import WindowCRF
 from .spanattrs import doc_text
 
 __all__ = ["CRFRecognizer", "TEMPLATES", "train_recognizer", "entity_doc", "paragraph_ranges", "bio_tags"]
@@ -35,13 +37,21 @@ TEMPLATES = (
 MODEL_FILE, TEMPLATES_FILE = "model.crfsuite", "templates.json"
 
 
-def _columns(doc: Doc) -> list[list[str]]:
+def _columns(doc: Doc) -> list[tuple[str, str, str, str]]:
     """The four columns of every token, read from the token array (no Python token objects);
     never an empty string: the featurizer's string tests fail on one."""
     array = doc.to_array([NORM, LEMMA, SHAPE, TAG])
     hashes, index = numpy.unique(array, return_inverse=True)  # each string looked up once
     names = [doc.vocab.strings[h] or " " for h in hashes.tolist()]
-    return [[names[norm], names[lemma], names[shape], names[tag]] for norm, lemma, shape, tag in index.reshape(array.shape).tolist()]
+    return [(names[norm], names[lemma], names[shape], names[tag]) for norm, lemma, shape, tag in index.reshape(array.shape).tolist()]
+
+
+def _fast_crf(model_bytes: bytes, templates: list[str]) -> WindowCRF | None:
+    """`WindowCRF` over the model, or None where it cannot read it (the library's path then)."""
+    try:
+        return WindowCRF(model_bytes, templates)
+    except ValueError:
+        return None
 
 
 def paragraph_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -90,6 +100,7 @@ class CRFRecognizer:
         self.tagger = None  # set by training or loading
         self._model_bytes: bytes | None = None  # the saved model, as the library writes it
         self._featurizer = None
+        self._fast: WindowCRF | None = None  # our faster inference, when it reads the model file
 
     @property
     def featurizer(self):
@@ -103,16 +114,36 @@ class CRFRecognizer:
         return ranges, self.featurizer.process([columns[a:b] for a, b in ranges]) if ranges else []
 
     def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        """Tag the paragraphs of `batch_size` documents in one Viterbi pass (spaCy's
+        `nlp.pipe` calls this)."""
         if self.tagger is None:
             raise ModelError("E204", "the entity recognizer has no model: train it (kcnlp train) or load a trained model")
-        ranges, features = self.features(doc)
-        doc.ents = [Span(doc, first + s, first + e, label=label)
-                    for (first, _), f in zip(ranges, features) for s, e, label in _spans(self.tagger.tag(f))]
-        return doc
+        for batch in minibatch(docs, size=batch_size):
+            ranges = [paragraph_ranges(doc) for doc in batch]
+            paragraphs = []
+            for doc, doc_ranges in zip(batch, ranges):
+                if doc_ranges:
+                    columns = _columns(doc)
+                    paragraphs += [columns[a:b] for a, b in doc_ranges]
+            tags = iter(self._tag(paragraphs))
+            for doc, doc_ranges in zip(batch, ranges):
+                doc.ents = [Span(doc, first + s, first + e, label=label)
+                            for first, _ in doc_ranges for s, e, label in _spans(next(tags))]
+                yield doc
 
-    def set_model(self, model) -> None:
-        """Use a trained `underthesea_core.CRFModel`."""
+    def _tag(self, paragraphs: list[list[tuple]]) -> list[list[str]]:
+        if self._fast is not None:
+            return self._fast.tag(paragraphs)
+        # a model file our reader does not know: the library's own, slower path
+        return [self.tagger.tag(f) for f in self.featurizer.process(paragraphs)] if paragraphs else []
+
+    def set_model(self, model, model_bytes: bytes) -> None:
+        """Use a trained `underthesea_core.CRFModel`, saved as `model_bytes`."""
         self.tagger = underthesea_core.CRFTagger.from_model(model)
+        self._model_bytes, self._fast = model_bytes, _fast_crf(model_bytes, self.templates)
 
     # the CRF library reads and writes files only; bytes go through a temporary folder
     def to_disk(self, path, *, exclude=()) -> None:
@@ -142,6 +173,7 @@ class CRFRecognizer:
             raise ModelError("E203", f"cannot load the entity recognizer in {path}: {type(exc).__name__}: {exc}") from None
         self.templates, self.tagger, self._featurizer = templates, tagger, None
         self._model_bytes = (path / MODEL_FILE).read_bytes()
+        self._fast = _fast_crf(self._model_bytes, templates)
         return self
 
     # pickling (worker processes where there is no fork): the library's tagger does not pickle
@@ -215,8 +247,7 @@ def train_recognizer(nlp: Language, records: list[dict], labels, *, iterations: 
     model = trainer.train(xs, ys)
     with tempfile.TemporaryDirectory() as tmp:
         model.save(str(Path(tmp) / MODEL_FILE))
-        recognizer._model_bytes = (Path(tmp) / MODEL_FILE).read_bytes()
-    recognizer.set_model(model)
+        recognizer.set_model(model, (Path(tmp) / MODEL_FILE).read_bytes())
     seconds = time.time() - t0
     log(f"  CRF trained: {iterations} iterations at most, {model.num_attributes} features ({seconds:.0f}s)")
     return {"paragraphs": len(xs), "features": model.num_attributes, "iterations": iterations, "seconds": round(seconds, 1)}
