@@ -65,42 +65,49 @@ class _WindowGroup:
     MAX_WINDOWS = 50_000  # then the cache starts over: memory stays bounded on any input
 
     def __init__(self, width: int, templates: list[tuple[int, str, int | None, str]], dictionary: set,
-                 attr_ids: dict[str, int], state: numpy.ndarray):
+                 state: numpy.ndarray):
         self.width = width
         self.offsets = sorted({start for start, *_ in templates})
         self.columns = tuple(sorted({column or 0 for _, _, column, _ in templates}))
-        # the same template read at offset 0 of a window of `width` tokens, on the window's columns
-        self.targets: dict[str, list[tuple[int, str]]] = {}
+        # each template read at offset 0 of a window of `width` tokens, on the window's columns
+        # ("local"), and the row of the window's weights its offset adds to
+        self.local: dict[str, tuple[str, int]] = {}
         for start, name, column, function in templates:
-            local = ("T[0]" if width == 1 else f"T[0,{width - 1}]") + \
-                (f"[{self.columns.index(column)}]" if column is not None else "") + function
-            self.targets.setdefault(local, []).append((self.offsets.index(start), name))
-        self.featurizer = underthesea_core.CRFFeaturizer(list(self.targets), dictionary)
-        self.attr_ids, self.state = attr_ids, state
-        self._reset()
+            self.local[name] = (("T[0]" if width == 1 else f"T[0,{width - 1}]")
+                                + (f"[{self.columns.index(column)}]" if column is not None else "") + function,
+                                self.offsets.index(start))
+        self.featurizer = underthesea_core.CRFFeaturizer(sorted({local for local, _ in self.local.values()}), dictionary)
+        self.state = state
+        self.weights: dict[str, list[tuple[int, int]]] = {}  # "local=value" → (row, attribute id)
 
-    def _reset(self) -> None:
-        rows = len(self.offsets)
-        self.table = numpy.zeros((1024, rows, self.state.shape[1]))
+    def add_attribute(self, template: str, value: str, attribute: int) -> None:
+        local, row = self.local[template]
+        self.weights.setdefault(f"{local}={value}", []).append((row, attribute))
+
+    def reset(self) -> None:
+        self.table = numpy.zeros((1024, len(self.offsets), self.state.shape[1]))
         for row, edge in enumerate(("BOS", "EOS")):
-            for targets in self.targets.values():
-                for r, name in targets:
-                    if (aid := self.attr_ids.get(f"{name}={edge}")) is not None:
-                        self.table[row, r] += self.state[aid]
+            for local in {local for local, _ in self.local.values()}:
+                for slot, attribute in self.weights.get(f"{local}={edge}", ()):
+                    self.table[row, slot] += self.state[attribute]
         self.index: dict[tuple, int] = {}
         self.size = 2
 
     def window_rows(self, tokens: list[tuple]) -> list[int]:
         """The table row of each window of `width` tokens, featurizing the new ones."""
         cols = self.columns
-        if len(tokens[0]) != len(cols):  # only the columns these templates read
-            tokens = [(t[cols[0]],) for t in tokens] if len(cols) == 1 else list(map(operator.itemgetter(*cols), tokens))
-        keys = tokens if self.width == 1 else list(zip(*(tokens[k:] for k in range(self.width))))
+        # a token as these templates see it: one string (its hash is cached) or a tuple
+        if len(cols) == 1:
+            keys = [t[cols[0]] for t in tokens]
+        else:
+            keys = tokens if len(tokens[0]) == len(cols) else list(map(operator.itemgetter(*cols), tokens))
+        if self.width > 1:
+            keys = list(zip(*(keys[k:] for k in range(self.width))))
         index = self.index
         new = list({k: None for k in keys if k not in index})
         if new:
             if self.size + len(new) > self.MAX_WINDOWS:
-                self._reset()
+                self.reset()
                 index = self.index
                 new = list(dict.fromkeys(keys))
             self._add(new)
@@ -112,20 +119,16 @@ class _WindowGroup:
             grown = numpy.zeros((max(2 * len(self.table), first + len(windows)), *self.table.shape[1:]))
             grown[:first] = self.table[:first]
             self.table = grown
-        rows, slots, attrs = [], [], []
-        windows_tokens = [[list(window)] for window in windows] if self.width == 1 else \
-            [[list(token) for token in window] for window in windows]
-        features = self.featurizer.process(windows_tokens)
-        for k, (window, feats) in enumerate(zip(windows, features)):
-            self.index[window] = first + k
-            for feature in feats[0]:
-                local, value = feature.split("=", 1)
-                for r, name in self.targets[local]:
-                    if (aid := self.attr_ids.get(f"{name}={value}")) is not None:
-                        rows.append(first + k)
-                        slots.append(r)
-                        attrs.append(aid)
-        numpy.add.at(self.table, (rows, slots), self.state[attrs])
+        self.index.update(zip(windows, range(first, first + len(windows))))
+        token = (lambda key: [key]) if len(self.columns) == 1 else list
+        features = self.featurizer.process([[token(window)] for window in windows] if self.width == 1 else
+                                           [[token(key) for key in window] for window in windows])
+        weights = self.weights
+        hits = [(first + k, slot, attribute) for k, feats in enumerate(features)
+                for feature in feats[0] for slot, attribute in weights.get(feature, ())]
+        if hits:
+            rows, slots, attributes = zip(*hits)
+            numpy.add.at(self.table, (rows, slots), self.state[list(attributes)])
         self.size = first + len(windows)
 
 
@@ -146,7 +149,14 @@ class WindowCRF:
                 raise ValueError(f"feature template {name!r} runs backwards")
             column = int(m.group(3)) if m.group(3) is not None else None
             parsed.setdefault(end - start + 1, []).append((start, name, column, m.group(4) or ""))
-        self.groups = [_WindowGroup(w, ts, dictionary or set(), attr_ids, state) for w, ts in sorted(parsed.items())]
+        self.groups = [_WindowGroup(w, ts, dictionary or set(), state) for w, ts in sorted(parsed.items())]
+        group_of = {name: group for group in self.groups for name in group.local}
+        for feature, attribute in attr_ids.items():
+            template, _, value = feature.partition("=")
+            if template in group_of:  # attributes of templates not given are never seen
+                group_of[template].add_attribute(template, value, attribute)
+        for group in self.groups:
+            group.reset()
 
     def emissions(self, tokens: list[tuple]) -> numpy.ndarray:
         """Summed state weights, tokens × labels."""

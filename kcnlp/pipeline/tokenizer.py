@@ -34,6 +34,7 @@ _TOKEN_RE = re.compile(
     rf"|(?:[^\W\d_]|[{_MARKS}])+"           # a syllable or a Latin word
     rf"|\S[{_MARKS}]*"                      # any other single character
 )
+_PIECE_RE = re.compile(rf"\s+|{_TOKEN_RE.pattern}")
 # One tone placement for the open syllables written both ways, for the models' view only
 # ("hoà" and "hòa" alike; underthesea's form). Closed syllables ("toàn", "hoạch") and "qu"
 # ("quý") have one spelling and stay as they are.
@@ -63,26 +64,19 @@ def split_tokens(text: str) -> tuple[list[str], list[bool]]:
     """
     words: list[str] = []
     spaces: list[bool] = []
-    pos = 0
-    n = len(text)
-    for m in _TOKEN_RE.finditer(text):
-        if m.start() > pos:
-            _add_whitespace(text[pos:m.start()], words, spaces)
-        words.append(m.group(0))
-        spaces.append(False)
-        pos = m.end()
-    if pos < n:
-        _add_whitespace(text[pos:], words, spaces)
+    for piece in _PIECE_RE.findall(text):  # tokens and whitespace runs, covering the text
+        if not piece[0].isspace():
+            words.append(piece)
+            spaces.append(False)
+        elif piece[0] == " " and words and not spaces[-1] and not words[-1].isspace():
+            spaces[-1] = True
+            if len(piece) > 1:
+                words.append(piece[1:])
+                spaces.append(False)
+        else:
+            words.append(piece)
+            spaces.append(False)
     return words, spaces
-
-
-def _add_whitespace(ws: str, words: list[str], spaces: list[bool]) -> None:
-    if words and not spaces[-1] and not words[-1].isspace() and ws[0] == " ":
-        spaces[-1] = True
-        ws = ws[1:]
-    if ws:
-        words.append(ws)
-        spaces.append(False)
 
 
 _segmenter = None  # underthesea's word-segmentation model, loaded on first use
@@ -169,10 +163,11 @@ class UndertheseaTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         norms = [normalize_syllable(w) if not w.isspace() else w for w in words]
         lemmas = self._word_lemmas(doc, words, norms) if self.segment else norms
-        strings = self.vocab.strings
         if words:  # one array write instead of a Python attribute set per token
-            doc.from_array([NORM, LEMMA], numpy.array([[strings.add(n), strings.add(m)] for n, m in zip(norms, lemmas)],
-                                                      dtype="uint64").reshape(len(words), 2))
+            add = self.vocab.strings.add
+            ids = {s: add(s) for s in {*norms, *lemmas}}  # each distinct string hashed once
+            doc.from_array([NORM, LEMMA], numpy.array([list(map(ids.__getitem__, norms)), list(map(ids.__getitem__, lemmas))],
+                                                      dtype="uint64").T.copy())
         keep_text(doc, text)
         return doc
 
