@@ -76,22 +76,45 @@ class _WindowGroup:
             self.local[name] = (("T[0]" if width == 1 else f"T[0,{width - 1}]")
                                 + (f"[{self.columns.index(column)}]" if column is not None else "") + function,
                                 self.offsets.index(start))
-        self.featurizer = underthesea_core.CRFFeaturizer(sorted({local for local, _ in self.local.values()}), dictionary)
+        self.featurizer_templates = sorted({local for local, _ in self.local.values()})
+        self.featurizer = underthesea_core.CRFFeaturizer(self.featurizer_templates, dictionary)
         self.state = state
-        self.weights: dict[str, list[tuple[int, int]]] = {}  # "local=value" → (row, attribute id)
+        self._pairs: dict[str, list[tuple[int, int]]] = {}  # "local=value" → (row, attribute id)
 
     def add_attribute(self, template: str, value: str, attribute: int) -> None:
         local, row = self.local[template]
-        self.weights.setdefault(f"{local}={value}", []).append((row, attribute))
+        self._pairs.setdefault(f"{local}={value}", []).append((row, attribute))
+
+    def finish(self) -> None:
+        """Index the attributes by the featurizer's own strings: `entry[string]` → its
+        (row, attribute id) pairs at `pair_row/pair_attr[start[e]:start[e] + count[e]]`."""
+        strings = list(self._pairs)
+        self.entry = {string: e for e, string in enumerate(strings)}
+        self.count = numpy.array([len(self._pairs[s]) for s in strings], dtype=numpy.intp)
+        self.start = numpy.cumsum(self.count) - self.count
+        pairs = [pair for s in strings for pair in self._pairs[s]] or [(0, 0)]
+        self.pair_row, self.pair_attr = (numpy.array(column, dtype=numpy.intp) for column in zip(*pairs))
+        del self._pairs
+        self.reset()
 
     def reset(self) -> None:
         self.table = numpy.zeros((1024, len(self.offsets), self.state.shape[1]))
-        for row, edge in enumerate(("BOS", "EOS")):
-            for local in {local for local, _ in self.local.values()}:
-                for slot, attribute in self.weights.get(f"{local}={edge}", ()):
-                    self.table[row, slot] += self.state[attribute]
+        self.size = 0
+        for edge in ("BOS", "EOS"):
+            self._sum_features(0 if edge == "BOS" else 1, [[f"{local}={edge}" for local in self.featurizer_templates]])
         self.index: dict[tuple, int] = {}
         self.size = 2
+
+    def _sum_features(self, first: int, features: list[list[str]]) -> None:
+        """Add to table rows first, first + 1, … the weights of their windows' feature strings."""
+        entry = self.entry
+        ids = numpy.array([entry.get(f, -1) for feats in features for f in feats], dtype=numpy.intp)
+        rows = numpy.repeat(numpy.arange(first, first + len(features)), [len(feats) for feats in features])
+        found = ids >= 0
+        ids, rows = ids[found], rows[found]
+        counts = self.count[ids]
+        pairs = numpy.repeat(self.start[ids] - (numpy.cumsum(counts) - counts), counts) + numpy.arange(counts.sum())
+        numpy.add.at(self.table, (numpy.repeat(rows, counts), self.pair_row[pairs]), self.state[self.pair_attr[pairs]])
 
     def window_rows(self, tokens: list[tuple]) -> list[int]:
         """The table row of each window of `width` tokens, featurizing the new ones."""
@@ -103,15 +126,13 @@ class _WindowGroup:
             keys = tokens if len(tokens[0]) == len(cols) else list(map(operator.itemgetter(*cols), tokens))
         if self.width > 1:
             keys = list(zip(*(keys[k:] for k in range(self.width))))
-        index = self.index
-        new = list({k: None for k in keys if k not in index})
+        new = set(keys).difference(self.index)
         if new:
             if self.size + len(new) > self.MAX_WINDOWS:
                 self.reset()
-                index = self.index
-                new = list(dict.fromkeys(keys))
-            self._add(new)
-        return [index[k] for k in keys]
+                new = set(keys)
+            self._add(list(new))
+        return list(map(self.index.__getitem__, keys))
 
     def _add(self, windows: list[tuple]) -> None:
         first = self.size
@@ -120,15 +141,12 @@ class _WindowGroup:
             grown[:first] = self.table[:first]
             self.table = grown
         self.index.update(zip(windows, range(first, first + len(windows))))
-        token = (lambda key: [key]) if len(self.columns) == 1 else list
-        features = self.featurizer.process([[token(window)] for window in windows] if self.width == 1 else
-                                           [[token(key) for key in window] for window in windows])
-        weights = self.weights
-        hits = [(first + k, slot, attribute) for k, feats in enumerate(features)
-                for feature in feats[0] for slot, attribute in weights.get(feature, ())]
-        if hits:
-            rows, slots, attributes = zip(*hits)
-            numpy.add.at(self.table, (rows, slots), self.state[list(attributes)])
+        if len(self.columns) == 1:  # keys are strings
+            sentences = [[[w]] for w in windows] if self.width == 1 else [[[k] for k in w] for w in windows]
+        else:
+            sentences = [[list(w)] for w in windows] if self.width == 1 else [[list(k) for k in w] for w in windows]
+        features = self.featurizer.process(sentences)
+        self._sum_features(first, [feats[0] for feats in features])
         self.size = first + len(windows)
 
 
@@ -156,7 +174,7 @@ class WindowCRF:
             if template in group_of:  # attributes of templates not given are never seen
                 group_of[template].add_attribute(template, value, attribute)
         for group in self.groups:
-            group.reset()
+            group.finish()
 
     def emissions(self, tokens: list[tuple]) -> numpy.ndarray:
         """Summed state weights, tokens × labels."""
