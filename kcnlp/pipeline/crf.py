@@ -11,9 +11,10 @@ cache lookup per window, one array sum and a Viterbi pass. The tags equal the li
 """
 from __future__ import annotations
 
-import operator
 import re
 import struct
+import threading
+from typing import Any, Callable
 
 import numpy
 import underthesea_core
@@ -58,24 +59,24 @@ def read_crfsuite(data: bytes) -> tuple[list[str], dict[str, int], numpy.ndarray
 
 
 class _WindowGroup:
-    """The templates that look at `width` consecutive tokens, and the summed weights of each
-    window of tokens already seen (rows 0 and 1: windows that run before the first token or
-    past the last one, whose features all read BOS or EOS)."""
+    """The templates that read one column of `width` consecutive tokens, and the summed
+    weights of each window of those strings already seen (rows 0 and 1: windows that run
+    before the first token or past the last one, whose features all read BOS or EOS). One
+    column at a time, windows repeat far more often than whole tokens do."""
 
-    MAX_WINDOWS = 50_000  # then the cache starts over: memory stays bounded on any input
+    # then the cache starts over: memory stays bounded on any input (at most ~40 MB for the
+    # largest group of the shipped models)
+    MAX_WINDOWS = 200_000
 
-    def __init__(self, width: int, templates: list[tuple[int, str, int | None, str]], dictionary: set,
+    def __init__(self, width: int, column: int, templates: list[tuple[int, str, str]], dictionary: set,
                  state: numpy.ndarray):
-        self.width = width
-        self.offsets = sorted({start for start, *_ in templates})
-        self.columns = tuple(sorted({column or 0 for _, _, column, _ in templates}))
-        # each template read at offset 0 of a window of `width` tokens, on the window's columns
-        # ("local"), and the row of the window's weights its offset adds to
-        self.local: dict[str, tuple[str, int]] = {}
-        for start, name, column, function in templates:
-            self.local[name] = (("T[0]" if width == 1 else f"T[0,{width - 1}]")
-                                + (f"[{self.columns.index(column)}]" if column is not None else "") + function,
-                                self.offsets.index(start))
+        self.width, self.column = width, column
+        self.offsets = sorted({start for start, _, _ in templates})
+        # each template read at offset 0 of a window of `width` strings ("local"), and the row
+        # of the window's weights its offset adds to
+        self.local: dict[str, tuple[str, int]] = {
+            name: (("T[0]" if width == 1 else f"T[0,{width - 1}]") + function, self.offsets.index(start))
+            for start, name, function in templates}
         self.featurizer_templates = sorted({local for local, _ in self.local.values()})
         self.featurizer = underthesea_core.CRFFeaturizer(self.featurizer_templates, dictionary)
         self.state = state
@@ -116,14 +117,9 @@ class _WindowGroup:
         pairs = numpy.repeat(self.start[ids] - (numpy.cumsum(counts) - counts), counts) + numpy.arange(counts.sum())
         numpy.add.at(self.table, (numpy.repeat(rows, counts), self.pair_row[pairs]), self.state[self.pair_attr[pairs]])
 
-    def window_rows(self, tokens: list[tuple]) -> list[int]:
-        """The table row of each window of `width` tokens, featurizing the new ones."""
-        cols = self.columns
-        # a token as these templates see it: one string (its hash is cached) or a tuple
-        if len(cols) == 1:
-            keys = [t[cols[0]] for t in tokens]
-        else:
-            keys = tokens if len(tokens[0]) == len(cols) else list(map(operator.itemgetter(*cols), tokens))
+    def window_rows(self, keys: list, text: Callable[[Any], str]) -> list[int]:
+        """The table row of each window of `width` consecutive keys (strings, or keys that
+        `text` turns into strings), featurizing the new ones."""
         if self.width > 1:
             keys = list(zip(*(keys[k:] for k in range(self.width))))
         new = set(keys).difference(self.index)
@@ -131,21 +127,18 @@ class _WindowGroup:
             if self.size + len(new) > self.MAX_WINDOWS:
                 self.reset()
                 new = set(keys)
-            self._add(list(new))
+            self._add(list(new), text)
         return list(map(self.index.__getitem__, keys))
 
-    def _add(self, windows: list[tuple]) -> None:
+    def _add(self, windows: list, text: Callable[[Any], str]) -> None:
         first = self.size
         if first + len(windows) > len(self.table):
-            grown = numpy.zeros((max(2 * len(self.table), first + len(windows)), *self.table.shape[1:]))
+            grown = numpy.zeros((max(min(2 * len(self.table), self.MAX_WINDOWS), first + len(windows)), *self.table.shape[1:]))
             grown[:first] = self.table[:first]
             self.table = grown
         self.index.update(zip(windows, range(first, first + len(windows))))
-        if len(self.columns) == 1:  # keys are strings
-            sentences = [[[w]] for w in windows] if self.width == 1 else [[[k] for k in w] for w in windows]
-        else:
-            sentences = [[list(w)] for w in windows] if self.width == 1 else [[list(k) for k in w] for w in windows]
-        features = self.featurizer.process(sentences)
+        features = self.featurizer.process([[[text(w)]] for w in windows] if self.width == 1 else
+                                           [[[text(k)] for k in w] for w in windows])
         self._sum_features(first, [feats[0] for feats in features])
         self.size = first + len(windows)
 
@@ -157,7 +150,7 @@ class WindowCRF:
 
     def __init__(self, model: bytes, templates: list[str], dictionary: set | None = None):
         self.labels, attr_ids, state, self.trans = read_crfsuite(model)
-        parsed: dict[int, list] = {}
+        parsed: dict[tuple[int, int], list] = {}  # (width, column) → templates
         for name in templates:
             m = _TEMPLATE_RE.fullmatch(name)
             if m is None:
@@ -165,9 +158,10 @@ class WindowCRF:
             start, end = int(m.group(1)), int(m.group(2) if m.group(2) is not None else m.group(1))
             if end < start:
                 raise ValueError(f"feature template {name!r} runs backwards")
-            column = int(m.group(3)) if m.group(3) is not None else None
-            parsed.setdefault(end - start + 1, []).append((start, name, column, m.group(4) or ""))
-        self.groups = [_WindowGroup(w, ts, dictionary or set(), state) for w, ts in sorted(parsed.items())]
+            column = int(m.group(3)) if m.group(3) is not None else 0
+            parsed.setdefault((end - start + 1, column), []).append((start, name, m.group(4) or ""))
+        self.groups = [_WindowGroup(w, c, ts, dictionary or set(), state) for (w, c), ts in sorted(parsed.items())]
+        self._lock = threading.Lock()
         group_of = {name: group for group in self.groups for name in group.local}
         for feature, attribute in attr_ids.items():
             template, _, value = feature.partition("=")
@@ -176,34 +170,40 @@ class WindowCRF:
         for group in self.groups:
             group.finish()
 
-    def emissions(self, tokens: list[tuple]) -> numpy.ndarray:
-        """Summed state weights, tokens × labels."""
-        n = len(tokens)
-        scores = numpy.zeros((n, len(self.labels)))
-        for group in self.groups:
-            lo = group.offsets[0]
-            inner = group.window_rows(tokens) if n >= group.width else []
-            rows = self._rows(group, inner, n)
-            for r, start in enumerate(group.offsets):
-                scores += group.table[rows[start - lo:start - lo + n], r]
-        return scores
+    def emissions(self, columns: list[list], lengths: list[int], text: Callable[[Any], str] = str) -> list[numpy.ndarray]:
+        """Summed state weights of each sequence, tokens × labels. `columns[c]` is column c of
+        all the sequences' tokens one after another, as strings or as keys that `text` turns
+        into strings (the featurizer's input; it fails on an empty string). The sequences are
+        read as one run (one cache lookup per window); a window that crosses a sequence's edge
+        gets the BOS or EOS row instead, as the featurizer reads it."""
+        lengths = numpy.asarray(lengths, dtype=numpy.intp)
+        total = int(lengths.sum())
+        scores = numpy.zeros((total, len(self.labels)))
+        if total:
+            starts = numpy.cumsum(lengths) - lengths
+            position = numpy.arange(total) - numpy.repeat(starts, lengths)  # within its sequence
+            length = numpy.repeat(lengths, lengths)
+            with self._lock:  # the window caches are shared
+                for group in self.groups:
+                    inner = group.window_rows(columns[group.column], text) if total >= group.width else [0]
+                    inner = numpy.array(inner, dtype=numpy.intp)
+                    for r, offset in enumerate(group.offsets):
+                        first = position + offset  # the window's first token, within the sequence
+                        rows = inner[numpy.clip(numpy.arange(total) + offset, 0, len(inner) - 1)]
+                        rows = numpy.where(first < 0, 0, numpy.where(first + group.width > length, 1, rows))
+                        scores += group.table[rows, r]
+        return numpy.split(scores, numpy.cumsum(lengths)[:-1]) if len(lengths) else []
 
-    @staticmethod
-    def _rows(group: _WindowGroup, inner: list[int], n: int) -> numpy.ndarray:
-        """Table rows of the windows starting at offsets[0] .. n-1+offsets[-1]."""
-        lo, hi = group.offsets[0], group.offsets[-1]
-        starts = numpy.arange(lo, n + hi)
-        rows = numpy.ones(len(starts), dtype=numpy.intp)  # EOS
-        rows[starts < 0] = 0  # BOS first, as the library does for a window over both ends
-        valid = (starts >= 0) & (starts <= n - group.width)
-        rows[valid] = numpy.asarray(inner, dtype=numpy.intp)[starts[valid]]
-        return rows
-
-    def tag(self, sequences: list[list[tuple]]) -> list[list[str]]:
-        """The best labels of each sequence (a sentence or paragraph of tokens)."""
+    def tag_columns(self, columns: list[list], lengths: list[int], text: Callable[[Any], str] = str) -> list[list[str]]:
+        """The best labels of each sequence, read as in `emissions`."""
         labels = self.labels
-        paths = decode([self.emissions(tokens) for tokens in sequences], self.trans)
-        return [[labels[i] for i in path] for path in paths]
+        return [[labels[i] for i in path] for path in decode(self.emissions(columns, lengths, text), self.trans)]
+
+    def tag(self, sequences: list[list[tuple[str, ...]]]) -> list[list[str]]:
+        """The best labels of each sequence of tokens (tuples of column strings)."""
+        tokens = [token for sequence in sequences for token in sequence]
+        columns = [list(column) for column in zip(*tokens)] if tokens else []
+        return self.tag_columns(columns, [len(sequence) for sequence in sequences])
 
 
 def decode(scores: list[numpy.ndarray], trans: numpy.ndarray) -> list[list[int]]:

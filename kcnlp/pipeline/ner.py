@@ -37,10 +37,13 @@ TEMPLATES = (
 MODEL_FILE, TEMPLATES_FILE = "model.crfsuite", "templates.json"
 
 
+COLUMNS = [NORM, LEMMA, SHAPE, TAG]
+
+
 def _columns(doc: Doc) -> list[tuple[str, str, str, str]]:
     """The four columns of every token, read from the token array (no Python token objects);
     never an empty string: the featurizer's string tests fail on one."""
-    array = doc.to_array([NORM, LEMMA, SHAPE, TAG])
+    array = doc.to_array(COLUMNS)
     hashes, index = numpy.unique(array, return_inverse=True)  # each string looked up once
     names = [doc.vocab.strings[h] or " " for h in hashes.tolist()]
     return [(names[norm], names[lemma], names[shape], names[tag]) for norm, lemma, shape, tag in index.reshape(array.shape).tolist()]
@@ -123,22 +126,24 @@ class CRFRecognizer:
             raise ModelError("E204", "the entity recognizer has no model: train it (kcnlp train) or load a trained model")
         for batch in minibatch(docs, size=batch_size):
             ranges = [paragraph_ranges(doc) for doc in batch]
-            paragraphs = []
-            for doc, doc_ranges in zip(batch, ranges):
-                if doc_ranges:
-                    columns = _columns(doc)
-                    paragraphs += [columns[a:b] for a, b in doc_ranges]
-            tags = iter(self._tag(paragraphs))
+            blocks = [array[a:b] for doc, doc_ranges in zip(batch, ranges) if doc_ranges
+                      for array in [doc.to_array(COLUMNS)] for a, b in doc_ranges]
+            tags = iter(self._tag(blocks, batch[0].vocab.strings) if blocks else [])
             for doc, doc_ranges in zip(batch, ranges):
                 doc.ents = [Span(doc, first + s, first + e, label=label)
                             for first, _ in doc_ranges for s, e, label in _spans(next(tags))]
                 yield doc
 
-    def _tag(self, paragraphs: list[list[tuple]]) -> list[list[str]]:
-        if self._fast is not None:
-            return self._fast.tag(paragraphs)
+    def _tag(self, paragraphs: list[numpy.ndarray], strings) -> list[list[str]]:
+        """Tags of paragraphs given as arrays of the token columns' string hashes."""
+        columns = numpy.concatenate(paragraphs)
+        if self._fast is not None:  # keyed by the hashes: a string is looked up for new windows only
+            return self._fast.tag_columns([columns[:, c].tolist() for c in range(columns.shape[1])],
+                                          [len(p) for p in paragraphs], lambda key: strings[key] or " ")
         # a model file our reader does not know: the library's own, slower path
-        return [self.tagger.tag(f) for f in self.featurizer.process(paragraphs)] if paragraphs else []
+        names = {key: strings[key] or " " for key in numpy.unique(columns).tolist()}
+        return [self.tagger.tag(f) for f in self.featurizer.process(
+            [[[names[key] for key in row] for row in p.tolist()] for p in paragraphs])]
 
     def set_model(self, model, model_bytes: bytes) -> None:
         """Use a trained `underthesea_core.CRFModel`, saved as `model_bytes`."""

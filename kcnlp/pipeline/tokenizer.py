@@ -117,7 +117,7 @@ def segment(syllables: list[str]) -> list[bool]:
     try:
         if model:
             crf, normalize = model
-            return [tag != "I-W" for tag in crf.tag([[(normalize(s),) for s in syllables]])[0]]
+            return [tag != "I-W" for tag in crf.tag_columns([list(map(normalize, syllables))], [len(syllables)])[0]]
         return _begins_from_words(syllables)
     except (KeyboardInterrupt, SystemExit):
         raise
