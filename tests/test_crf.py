@@ -21,12 +21,16 @@ TEMPLATES = ["T[-2]", "T[-1]", "T[0]", "T[1]", "T[2]", "T[-1,0]", "T[0,1]", "T[-
              "T[0].lower", "T[-1,0].lower", "T[0].isdigit", "T[1].isdigit", "T[0].istitle", "T[0,1].istitle",
              "T[0].is_in_dict", "T[-1,0].is_in_dict", "T[0,2].is_in_dict", "T[0][1]", "T[-1][1]", "T[0,1][1]"]
 DICTIONARY = {"hà nội", "khuyến công", "trung tâm", "3"}
-WORDS = ["Hà", "Nội", "hà", "nội", "khuyến", "công", "Trung", "tâm", "3", "40", "²", ",", "-", "HTX", "ÁN", "a1"]
+WORDS = ["Hà", "Nội", "hà", "nội", "khuyến", "công", "Trung", "tâm", "3", "40", "²", ",", "-", "HTX", "ÁN", "a1",
+         "\t", "a b", "x=y", "T[0]=a"]
+# whitespace tokens of the recognizer's paragraphs; the library's .istitle panics on them, so
+# they are tried with the templates without a function only (the recognizer's kind)
+SPACES = [" ", "  ", "\n "]
 TAGS = ["N", "V", "X"]
 
 
-def _sentence(rng: random.Random, n: int) -> list[tuple[str, str]]:
-    return [(rng.choice(WORDS), rng.choice(TAGS)) for _ in range(n)]
+def _sentence(rng: random.Random, n: int, words=WORDS) -> list[tuple[str, str]]:
+    return [(rng.choice(words), rng.choice(TAGS)) for _ in range(n)]
 
 
 def _label(tokens: list[tuple[str, str]]) -> list[str]:
@@ -35,18 +39,22 @@ def _label(tokens: list[tuple[str, str]]) -> list[str]:
             else "I-X" if t[0][:1].isupper() else "B-N" if t[0][:1].isdigit() else "O" for i, t in enumerate(tokens)]
 
 
-@pytest.fixture(scope="module")
-def trained():
+def _train(templates: list[str], words: list[str]):
     """A small model trained by the library on random sentences, and its file's bytes."""
     rng = random.Random(7)
-    sentences = [_sentence(rng, rng.randint(1, 12)) for _ in range(300)]
-    featurizer = underthesea_core.CRFFeaturizer(TEMPLATES, DICTIONARY)
+    sentences = [_sentence(rng, rng.randint(1, 12), words) for _ in range(300)]
+    featurizer = underthesea_core.CRFFeaturizer(templates, DICTIONARY)
     trainer = underthesea_core.CRFTrainer(loss_function="lbfgs", l1_penalty=0.01, l2_penalty=0.01, max_iterations=60, verbose=0)
     model = trainer.train(featurizer.process([[list(t) for t in s] for s in sentences]), [_label(s) for s in sentences])
     with tempfile.TemporaryDirectory() as tmp:
         model.save(str(Path(tmp) / "m.crfsuite"))
         data = (Path(tmp) / "m.crfsuite").read_bytes()
     return underthesea_core.CRFTagger.from_model(model), featurizer, data
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return _train(TEMPLATES, WORDS)
 
 
 def _library_tags(trained, sentences):
@@ -62,6 +70,14 @@ def test_same_tags_as_the_library_on_random_sentences(trained):
     assert len({tag for tags in expected for tag in tags}) >= 3  # the model does tell labels apart
     assert fast.tag(sentences) == expected
     assert fast.tag(sentences) == expected  # again, from the window cache
+
+
+def test_same_tags_with_whitespace_tokens_and_plain_templates():
+    plain = [t for t in TEMPLATES if "." not in t]
+    model = _train(plain, WORDS + SPACES)
+    rng = random.Random(5)
+    sentences = [_sentence(rng, rng.randint(1, 30), WORDS + SPACES * 3) for _ in range(150)]
+    assert WindowCRF(model[2], plain, DICTIONARY).tag(sentences) == _library_tags(model, sentences)
 
 
 def test_same_tags_when_the_window_cache_starts_over(trained, monkeypatch):

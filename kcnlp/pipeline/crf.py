@@ -77,8 +77,12 @@ class _WindowGroup:
         self.local: dict[str, tuple[str, int]] = {
             name: (("T[0]" if width == 1 else f"T[0,{width - 1}]") + function, self.offsets.index(start))
             for start, name, function in templates}
-        self.featurizer_templates = sorted({local for local, _ in self.local.values()})
-        self.featurizer = underthesea_core.CRFFeaturizer(self.featurizer_templates, dictionary)
+        self.local_templates = sorted({local for local, _ in self.local.values()})
+        # a plain template's value is the window's strings joined by spaces, as the featurizer
+        # writes it; only the others (.lower, .istitle, .is_in_dict, …) need the featurizer
+        self.plain = [local for local in self.local_templates if "." not in local]
+        functions = [local for local in self.local_templates if "." in local]
+        self.featurizer = underthesea_core.CRFFeaturizer(functions, dictionary) if functions else None
         self.state = state
         self._pairs: dict[str, list[tuple[int, int]]] = {}  # "local=value" → (row, attribute id)
 
@@ -102,7 +106,7 @@ class _WindowGroup:
         self.table = numpy.zeros((1024, len(self.offsets), self.state.shape[1]))
         self.size = 0
         for edge in ("BOS", "EOS"):
-            self._sum_features(0 if edge == "BOS" else 1, [[f"{local}={edge}" for local in self.featurizer_templates]])
+            self._sum_features(0 if edge == "BOS" else 1, [[f"{local}={edge}" for local in self.local_templates]])
         self.index: dict[tuple, int] = {}
         self.size = 2
 
@@ -137,9 +141,14 @@ class _WindowGroup:
             grown[:first] = self.table[:first]
             self.table = grown
         self.index.update(zip(windows, range(first, first + len(windows))))
-        features = self.featurizer.process([[[text(w)]] for w in windows] if self.width == 1 else
-                                           [[[text(k)] for k in w] for w in windows])
-        self._sum_features(first, [feats[0] for feats in features])
+        strings = [text(w) for w in windows] if self.width == 1 else [[text(k) for k in w] for w in windows]
+        values = strings if self.width == 1 else [" ".join(w) for w in strings]
+        features = [[f"{local}={value}" for local in self.plain] for value in values]
+        if self.featurizer is not None:
+            computed = self.featurizer.process([[[w]] for w in strings] if self.width == 1 else
+                                               [[[k] for k in w] for w in strings])
+            features = [plain + feats[0] for plain, feats in zip(features, computed)]
+        self._sum_features(first, features)
         self.size = first + len(windows)
 
 
