@@ -173,3 +173,25 @@ def test_recognizer_same_entities_as_the_library_path(nlp):
         recognizer._fast = fast
     assert sum(map(len, library)) > 100
     assert batched == library
+
+
+def test_python_functions_answer_as_the_featurizer_on_safe_windows():
+    """.lower/.istitle/.is_in_dict computed in Python for windows of ASCII and Vietnamese
+    characters: the same strings as the library's featurizer on 5,000 random windows."""
+    letters = crf._VI_LETTERS + crf._VI_LETTERS.upper() + "".join(map(chr, range(33, 127)))
+    rng = random.Random(0)
+    dictionary = {"hà nội", "ab", "3", "a b c", "x"}
+    templates = ["T[0].lower", "T[0].istitle", "T[0].is_in_dict", "T[0,1].lower", "T[0,1].istitle",
+                 "T[0,1].is_in_dict", "T[0,2].istitle", "T[0,2].is_in_dict"]
+    featurizer = underthesea_core.CRFFeaturizer(templates, dictionary)
+    for _ in range(5000):
+        window = [rng.choice(["hà", "Hà", "HÀ", "nội", "Nội", "a", "b", "c", "ab", "x", "3", "A1", "1a", "aB"])
+                  if rng.random() < 0.3 else "".join(rng.choice(letters) for _ in range(rng.randint(1, 4))) for _ in range(3)]
+        expected = featurizer.process([[[w] for w in window]])[0][0]
+        ours = []
+        for template in templates:
+            width = 1 if "," not in template else int(template[4]) + 1
+            value = " ".join(window[:width])
+            assert crf._SAFE.fullmatch(value)
+            ours.append(f"{template}={crf._PYTHON_FUNCTIONS[template[template.index('.'):]](value, dictionary)}")
+        assert ours == expected, window
