@@ -1,6 +1,7 @@
 """Building, loading and running the kcnlp spaCy pipeline; spaCy `Doc` → `Document`."""
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import re
@@ -285,6 +286,12 @@ def _in_workers(nlp: Language, groups: Iterator[list[str]], n_process: int) -> I
         except Exception as exc:  # noqa: BLE001 - whatever a user's component raises
             raise ModelError("E210", f"this pipeline cannot be sent to worker processes ({type(exc).__name__}: {exc}); "
                                      "use one process (n_process=1, --workers 1)") from None
+    frozen = context.get_start_method() == "fork" and gc.get_freeze_count() == 0  # a caller's own freeze is left alone
+    if frozen:
+        # the objects that exist now (the loaded model) stay out of the garbage collector's
+        # passes until the workers end: forked workers then do not copy the pages it would
+        # touch, and their collections are shorter (about 5-10 % of their time)
+        gc.freeze()
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker, initargs=(payload,)) as pool:
         queue: collections.deque = collections.deque()
         try:
@@ -300,6 +307,8 @@ def _in_workers(nlp: Language, groups: Iterator[list[str]], n_process: int) -> I
         finally:
             for future in queue:
                 future.cancel()
+            if frozen:
+                gc.unfreeze()
 
 
 def _merge(parts: list[tuple[int, Document]]) -> Document:
