@@ -271,6 +271,26 @@ def test_workers_give_the_documents_of_one_process_in_order():
     assert two == one and [d["id"] for d in two] == [str(i) for i in range(len(TEXTS))]
 
 
+def test_workers_leave_the_garbage_collector_as_they_found_it():
+    import gc
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("workers fork (and freeze the model out of the collector) only on Linux")
+    stream = kcnlp.pipe(TEXTS, n_process=2, batch_size=2)
+    next(stream)
+    assert gc.get_freeze_count() > 0  # frozen while the workers run
+    stream.close()  # abandoned half way
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is theirs to undo
+    try:
+        frozen = gc.get_freeze_count()
+        list(kcnlp.pipe(TEXTS[:4], n_process=2, batch_size=2))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_workers_without_fork_receive_the_pipeline_pickled(monkeypatch):
     import multiprocessing
 
