@@ -108,6 +108,20 @@ def test_truncated_model_file_is_a_value_error(trained):
         read_crfsuite(trained[2][: len(trained[2]) // 2])
 
 
+def test_damaged_model_file_is_a_value_error_or_read(trained):
+    """Random bytes overwritten (offsets, counts, strings): ValueError, never another error."""
+    rng = random.Random(2)
+    data = trained[2]
+    for _ in range(300):
+        damaged = bytearray(data)
+        at = rng.choice([rng.randrange(12, 48), rng.randrange(len(data))])
+        damaged[at:at + 4] = bytes(rng.randrange(256) for _ in range(4))
+        try:
+            read_crfsuite(bytes(damaged))
+        except ValueError:
+            pass
+
+
 @pytest.mark.parametrize("template", ["W[0]", "T[0", "T[1,-1]", "T[0].lower()"])
 def test_unknown_template_form_is_a_value_error(trained, template):
     with pytest.raises(ValueError):

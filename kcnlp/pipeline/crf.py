@@ -3,11 +3,13 @@ format): underthesea's word segmentation model and our entity recognizer.
 
 The library's own path builds every feature of every token as a Python string (43 per
 syllable for the segmentation model) and hands them back to its tagger, and that string
-traffic is most of the time. Here a template's feature depends only on the few tokens it
-looks at, so each distinct window of tokens is featurized once, by the library's own
-featurizer (its exact string tests), and kept as summed label weights; a document costs a
-cache lookup per window, one array sum and a Viterbi pass. The tags equal the library's
-(tests compare them).
+traffic is most of the time. Here a template's feature depends only on the few strings it
+looks at, so each distinct window of strings is featurized once and kept as summed label
+weights; a document costs a cache lookup per window, array sums and a Viterbi pass. A
+window's features are the library's own strings: plain values joined as its featurizer
+joins them, .lower/.istitle/.is_in_dict in Python where the window's characters are known to
+give the same answers, anything else from the featurizer itself. The tags equal the
+library's (tests/test_crf.py compares them).
 """
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ def _read_quarks(buf: bytes, offset: int) -> list[str]:
     if buf[offset:offset + 4] != b"CQDB":
         raise ValueError("no string table where the header points")
     count, table = struct.unpack_from("<2I", buf, offset + 16)
+    if offset + table + 4 * count > len(buf):
+        raise ValueError("string table past the end of the file")
     names = [""] * count
     for record in numpy.frombuffer(buf, "<u4", count, offset + table).tolist():
         if record:
@@ -41,12 +45,21 @@ def _read_quarks(buf: bytes, offset: int) -> list[str]:
 def read_crfsuite(data: bytes) -> tuple[list[str], dict[str, int], numpy.ndarray, numpy.ndarray]:
     """Labels, attribute ids, state weights (attributes × labels) and transition weights
     (label × next label) of a CRFsuite model file; ValueError if it is not one."""
+    try:
+        return _read_crfsuite(data)
+    except (struct.error, IndexError, UnicodeDecodeError) as exc:  # offsets past the end, a broken string
+        raise ValueError(f"damaged CRFsuite model file ({type(exc).__name__}: {exc})") from None
+
+
+def _read_crfsuite(data: bytes):
     if len(data) < 48 or data[:4] != b"lCRF" or data[8:12] != b"FOMC":
         raise ValueError("not a CRFsuite model file")
     n_labels, n_attrs, at_features, at_labels, at_attrs = struct.unpack_from("<5I", data, 20)
     if data[at_features:at_features + 4] != b"FEAT":
         raise ValueError("no feature table where the header points")
     (count,) = struct.unpack_from("<I", data, at_features + 8)
+    if at_features + 12 + count * _FEATURE.itemsize > len(data):
+        raise ValueError("feature table past the end of the file")
     features = numpy.frombuffer(data, _FEATURE, count, at_features + 12)
     labels, attrs = _read_quarks(data, at_labels), _read_quarks(data, at_attrs)
     if len(labels) != n_labels or len(attrs) != n_attrs:
@@ -54,6 +67,8 @@ def read_crfsuite(data: bytes) -> tuple[list[str], dict[str, int], numpy.ndarray
     state, trans = numpy.zeros((n_attrs, n_labels)), numpy.zeros((n_labels, n_labels))
     for kind, weights in ((0, state), (1, trans)):
         part = features[features["type"] == kind]
+        if len(part) and (part["src"].max() >= len(weights) or part["dst"].max() >= n_labels):
+            raise ValueError("a feature names an attribute or label the file does not have")
         numpy.add.at(weights, (part["src"], part["dst"]), part["weight"])
     return labels, {name: i for i, name in enumerate(attrs)}, state, trans
 
@@ -127,11 +142,10 @@ class _WindowGroup:
         self.reset()
 
     def reset(self) -> None:
+        """An empty cache: only the BOS and EOS rows."""
         self.table = numpy.zeros((1024, len(self.offsets), self.state.shape[1]))
-        self.size = 0
-        for edge in ("BOS", "EOS"):
-            self._sum_features(0 if edge == "BOS" else 1, [[f"{local}={edge}" for local in self.local_templates]])
-        self.index: dict[tuple, int] = {}
+        self._sum_features(0, [[f"{local}={edge}" for local in self.local_templates] for edge in ("BOS", "EOS")])
+        self.index: dict = {}
         self.size = 2
 
     def _sum_features(self, first: int, features: list[list[str]]) -> None:
@@ -189,8 +203,10 @@ class _WindowGroup:
 
 class WindowCRF:
     """A CRFsuite model and its feature templates ("T[-1]", "T[0,1].lower", "T[2][3]": the
-    syntax of underthesea_core's featurizer), tagging sequences of tokens (tuples of column
-    strings) exactly as `CRFTagger.tag(CRFFeaturizer.process(...))` would."""
+    syntax of underthesea_core's featurizer), tagging sequences of tokens exactly as
+    `CRFTagger.tag(CRFFeaturizer.process(...))` would. Its window caches are shared by the
+    threads that use it (under a lock). ValueError if the model file or a template is not
+    of a form it reads."""
 
     def __init__(self, model: bytes, templates: list[str], dictionary: set | None = None):
         self.labels, attr_ids, state, self.trans = read_crfsuite(model)
