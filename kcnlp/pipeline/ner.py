@@ -2,8 +2,10 @@
 underthesea's own word segmentation) over BIO tags of the syllable tokens, one paragraph at a
 time (entities never cross a line break). Each token is seen through its norm, underthesea's
 word (`LEMMA`), its shape and what the rules make of it (`TAG`, set by `kcnlp_rule_hints`
-just before), in a window of two tokens each side; the features are built by the library's
-featurizer from the templates below, which are saved with the model."""
+just before), in a window of two tokens each side, through the templates below, which are
+saved with the model. Training builds the features with the library's featurizer; tagging
+reads the same model through `crf.WindowCRF` (the same tags, a fraction of the time), a batch
+of documents at once, or through the library's own tagger if that reader cannot read it."""
 from __future__ import annotations
 
 import bisect
