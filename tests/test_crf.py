@@ -89,6 +89,20 @@ def test_same_tags_when_the_window_cache_starts_over(trained, monkeypatch):
     assert all(group.size <= 20 + 30 for group in fast.groups)
 
 
+def test_window_caches_stay_bounded_on_endless_new_strings(trained, monkeypatch):
+    monkeypatch.setattr(crf._WindowGroup, "TABLE_BYTES", 40 * 8 * 5 * 4)  # 40 windows of 5 offsets × 4 labels
+    fast = WindowCRF(trained[2], TEMPLATES, DICTIONARY)
+    assert min(group.max_windows for group in fast.groups) <= 40
+    for i in range(200):
+        sentence = [(f"w{i}x{k}", "N") for k in range(12)]  # never seen before
+        fast.tag([sentence])
+        for group in fast.groups:
+            assert group.size <= group.max_windows + 12 and len(group.table) <= max(1024, group.max_windows + 12)
+    rng = random.Random(4)
+    sentences = [_sentence(rng, rng.randint(1, 20)) for _ in range(30)]
+    assert fast.tag(sentences) == _library_tags(trained, sentences)
+
+
 def test_model_file_read_back(trained):
     tagger, _, data = trained
     labels, attrs, state, trans = read_crfsuite(data)

@@ -99,9 +99,10 @@ class _WindowGroup:
     before the first token or past the last one, whose features all read BOS or EOS). One
     column at a time, windows repeat far more often than whole tokens do."""
 
-    # then the cache starts over: memory stays bounded on any input (at most ~40 MB for the
-    # largest group of the shipped models)
+    # then the cache starts over, so memory stays bounded on any input: at most 200,000
+    # windows, and at most 16 MB of weights (the recognizer's 13 labels × 5 offsets: 30,000)
     MAX_WINDOWS = 200_000
+    TABLE_BYTES = 16_000_000
 
     def __init__(self, width: int, column: int, templates: list[tuple[int, str, str]], dictionary: set,
                  state: numpy.ndarray):
@@ -123,6 +124,7 @@ class _WindowGroup:
             if functions and all(suffix in _PYTHON_FUNCTIONS for suffix in suffixes) else []
         self.dictionary = dictionary
         self.state = state
+        self.max_windows = min(self.MAX_WINDOWS, self.TABLE_BYTES // (len(self.offsets) * state.shape[1] * 8))
         self._pairs: dict[str, list[tuple[int, int]]] = {}  # "local=value" → (row, attribute id)
 
     def add_attribute(self, template: str, value: str, attribute: int) -> None:
@@ -166,7 +168,7 @@ class _WindowGroup:
             keys = list(zip(*(keys[k:] for k in range(self.width))))
         new = set(keys).difference(self.index)
         if new:
-            if self.size + len(new) > self.MAX_WINDOWS:
+            if self.size + len(new) > self.max_windows:
                 self.reset()
                 new = set(keys)
             self._add(list(new), text)
@@ -175,7 +177,7 @@ class _WindowGroup:
     def _add(self, windows: list, text: Callable[[Any], str]) -> None:
         first = self.size
         if first + len(windows) > len(self.table):
-            grown = numpy.zeros((max(min(2 * len(self.table), self.MAX_WINDOWS), first + len(windows)), *self.table.shape[1:]))
+            grown = numpy.zeros((max(min(2 * len(self.table), self.max_windows), first + len(windows)), *self.table.shape[1:]))
             grown[:first] = self.table[:first]
             self.table = grown
         self.index.update(zip(windows, range(first, first + len(windows))))
