@@ -82,15 +82,24 @@ _SAFE_WORD = f"[!-~{_VI_LETTERS}{_VI_LETTERS.upper()}]+"
 _SAFE = re.compile(f"{_SAFE_WORD}(?: {_SAFE_WORD})*")
 
 
-def _istitle(value: str) -> str:
-    return str(all(not word[0].islower() for word in value.split(" ")))
+_SAFE_LOWER_START = re.compile(f"(?:^| )[a-z{_VI_LETTERS}]")  # a string of the window that starts lower case
 
 
-_PYTHON_FUNCTIONS: dict[str, Callable[[str, set], str]] = {
-    ".lower": lambda value, dictionary: value.lower(),
-    ".istitle": lambda value, dictionary: _istitle(value),
-    ".is_in_dict": lambda value, dictionary: str(value.lower() in dictionary),
-}
+def _lower(values: list[str], dictionary: set) -> list[str]:
+    return [value.lower() for value in values]
+
+
+def _istitle(values: list[str], dictionary: set) -> list[str]:
+    return ["False" if _SAFE_LOWER_START.search(value) else "True" for value in values]
+
+
+def _is_in_dict(values: list[str], dictionary: set) -> list[str]:
+    return ["True" if value.lower() in dictionary else "False" for value in values]
+
+
+# each answers for a list of safe windows' values at once
+_PYTHON_FUNCTIONS: dict[str, Callable[[list[str], set], list[str]]] = {
+    ".lower": _lower, ".istitle": _istitle, ".is_in_dict": _is_in_dict}
 
 
 class _WindowGroup:
@@ -146,15 +155,15 @@ class _WindowGroup:
     def reset(self) -> None:
         """An empty cache: only the BOS and EOS rows."""
         self.table = numpy.zeros((1024, len(self.offsets), self.state.shape[1]))
-        self._sum_features(0, [[f"{local}={edge}" for local in self.local_templates] for edge in ("BOS", "EOS")])
+        edges = [(f"{local}={edge}", row) for row, edge in enumerate(("BOS", "EOS")) for local in self.local_templates]
+        self._sum_features([feature for feature, _ in edges], numpy.array([row for _, row in edges], dtype=numpy.intp))
         self.index: dict = {}
         self.size = 2
 
-    def _sum_features(self, first: int, features: list[list[str]]) -> None:
-        """Add to table rows first, first + 1, … the weights of their windows' feature strings."""
+    def _sum_features(self, features: list[str], rows: numpy.ndarray) -> None:
+        """Add to each table row in `rows` the weights of the feature string beside it."""
         entry = self.entry
-        ids = numpy.array([entry.get(f, -1) for feats in features for f in feats], dtype=numpy.intp)
-        rows = numpy.repeat(numpy.arange(first, first + len(features)), [len(feats) for feats in features])
+        ids = numpy.array([entry.get(f, -1) for f in features], dtype=numpy.intp)
         found = ids >= 0
         ids, rows = ids[found], rows[found]
         counts = self.count[ids]
@@ -183,23 +192,26 @@ class _WindowGroup:
         self.index.update(zip(windows, range(first, first + len(windows))))
         strings = [text(w) for w in windows] if self.width == 1 else [[text(k) for k in w] for w in windows]
         values = strings if self.width == 1 else [" ".join(w) for w in strings]
-        features = [[f"{local}={value}" for local in self.plain] for value in values]
+        # the feature strings of the new windows, and the table row each adds to
+        everyone = numpy.arange(first, first + len(windows))
+        features = [f"{local}={value}" for local in self.plain for value in values]
+        rows = [everyone] * len(self.plain)
         if self.featurizer is not None:
-            rest = list(range(len(windows)))
-            if self.in_python:
-                rest = []
-                for k, value in enumerate(values):
-                    if _SAFE.fullmatch(value):
-                        features[k] += [f"{local}={function(value, self.dictionary)}" for local, function in self.in_python]
-                    else:
-                        rest.append(k)
+            safe = [k for k, value in enumerate(values) if _SAFE.fullmatch(value)] if self.in_python else []
+            if safe:
+                safe_values = [values[k] for k in safe]
+                for local, function in self.in_python:
+                    features += [f"{local}={answer}" for answer in function(safe_values, self.dictionary)]
+                    rows.append(first + numpy.array(safe, dtype=numpy.intp))
+            rest = sorted(set(range(len(windows))).difference(safe))
             if rest:
                 # the windows one after another as one sentence (one sentence each is ~3×
                 # slower): the local templates read forward only, so position k·width reads window k
                 sentence = [[strings[k]] for k in rest] if self.width == 1 else [[t] for k in rest for t in strings[k]]
                 for k, computed in zip(rest, self.featurizer.process([sentence])[0][::self.width]):
-                    features[k] += computed
-        self._sum_features(first, features)
+                    features += computed
+                    rows.append(numpy.full(len(computed), first + k, dtype=numpy.intp))
+        self._sum_features(features, numpy.concatenate(rows) if rows else numpy.zeros(0, dtype=numpy.intp))
         self.size = first + len(windows)
 
 
