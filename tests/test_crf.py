@@ -223,3 +223,17 @@ def test_python_functions_answer_as_the_featurizer_on_safe_windows():
             assert crf._SAFE.fullmatch(value)
             ours.append(f"{template}={crf._PYTHON_FUNCTIONS[template[template.index('.'):]]([value], dictionary)[0]}")
         assert ours == expected, window
+
+
+def test_threads_sharing_one_model_get_the_library_tags(trained, monkeypatch):
+    """The window caches are shared: threads tagging at once (caches starting over often)
+    still get the library's tags."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(crf._WindowGroup, "MAX_WINDOWS", 60)
+    fast = WindowCRF(trained[2], TEMPLATES, DICTIONARY)
+    rng = random.Random(9)
+    batches = [[_sentence(rng, rng.randint(1, 25)) for _ in range(5)] for _ in range(80)]
+    expected = [_library_tags(trained, batch) for batch in batches]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(fast.tag, batches)) == expected
