@@ -237,3 +237,19 @@ def test_threads_sharing_one_model_get_the_library_tags(trained, monkeypatch):
     expected = [_library_tags(trained, batch) for batch in batches]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(fast.tag, batches)) == expected
+
+
+def test_a_featurizer_failure_leaves_the_cache_sound(trained, monkeypatch):
+    fast = WindowCRF(trained[2], TEMPLATES, DICTIONARY)
+    group = next(g for g in fast.groups if g.featurizer is not None and not g.in_python)  # .isdigit: the featurizer's
+
+    class Failing:
+        def process(self, sentences):
+            raise RuntimeError("featurizer down")
+
+    real, group.featurizer = group.featurizer, Failing()
+    sentence = [("Hà", "N"), ("Nội", "V"), ("3", "X")]
+    with pytest.raises(RuntimeError):
+        fast.tag([sentence])
+    group.featurizer = real
+    assert fast.tag([sentence]) == _library_tags(trained, [sentence])

@@ -189,7 +189,6 @@ class _WindowGroup:
             grown = numpy.zeros((max(min(2 * len(self.table), self.max_windows), first + len(windows)), *self.table.shape[1:]))
             grown[:first] = self.table[:first]
             self.table = grown
-        self.index.update(zip(windows, range(first, first + len(windows))))
         strings = [text(w) for w in windows] if self.width == 1 else [[text(k) for k in w] for w in windows]
         values = strings if self.width == 1 else [" ".join(w) for w in strings]
         # the feature strings of the new windows, and the table row each adds to
@@ -212,6 +211,9 @@ class _WindowGroup:
                     features += computed
                     rows.append(numpy.full(len(computed), first + k, dtype=numpy.intp))
         self._sum_features(features, numpy.concatenate(rows) if rows else numpy.zeros(0, dtype=numpy.intp))
+        # known only once their weights are in: a featurizer that fails half way leaves no window
+        # pointing at an empty row
+        self.index.update(zip(windows, range(first, first + len(windows))))
         self.size = first + len(windows)
 
 
