@@ -257,7 +257,8 @@ class WindowCRF:
         scores = numpy.zeros((total, len(self.labels)))
         if total:
             starts = numpy.cumsum(lengths) - lengths
-            position = numpy.arange(total) - numpy.repeat(starts, lengths)  # within its sequence
+            everywhere = numpy.arange(total)
+            position = everywhere - numpy.repeat(starts, lengths)  # within its sequence
             length = numpy.repeat(lengths, lengths)
             with self._lock:  # the window caches are shared
                 for group in self.groups:
@@ -265,7 +266,7 @@ class WindowCRF:
                     inner = numpy.array(inner, dtype=numpy.intp)
                     for r, offset in enumerate(group.offsets):
                         first = position + offset  # the window's first token, within the sequence
-                        rows = inner[numpy.clip(numpy.arange(total) + offset, 0, len(inner) - 1)]
+                        rows = inner[numpy.clip(everywhere + offset, 0, len(inner) - 1)]
                         rows = numpy.where(first < 0, 0, numpy.where(first + group.width > length, 1, rows))
                         scores += group.table[rows, r]
         return numpy.split(scores, numpy.cumsum(lengths)[:-1]) if len(lengths) else []
@@ -294,19 +295,18 @@ def decode(scores: list[numpy.ndarray], trans: numpy.ndarray) -> list[list[int]]
     # gain[y, z]: the most the transitions around a position can favour label z over label y
     gain = (trans.max(0)[None, :] - trans.min(0)[:, None]) + (trans.max(1)[None, :] - trans.min(1)[:, None])
     pieces = []  # (sequence, first position, end position, label before, label after)
-    fixed: list[numpy.ndarray] = []
+    paths: list[numpy.ndarray] = []  # each position's best label alone, then the pieces decoded
     for k, emit in enumerate(scores):
         n = len(emit)
         best = emit.argmax(1) if n else numpy.zeros(0, dtype=numpy.intp)
         margin = emit[numpy.arange(n), best][:, None] - emit - gain[best]
         margin[numpy.arange(n), best] = numpy.inf
         anchors = numpy.flatnonzero(margin.min(1) > 0).tolist() if n else []
-        fixed.append(best)
+        paths.append(best)
         for left, right in zip([-1, *anchors], [*anchors, n]):
             if right - left > 1:
                 pieces.append((k, left + 1, right, int(best[left]) if left >= 0 else -1,
                                int(best[right]) if right < n else -1))
-    paths = [best.copy() for best in fixed]
     if pieces:
         for (k, first, end, _, _), labels in zip(pieces, _decode_pieces(scores, pieces, trans)):
             paths[k][first:end] = labels

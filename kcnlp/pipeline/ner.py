@@ -42,12 +42,16 @@ MODEL_FILE, TEMPLATES_FILE = "model.crfsuite", "templates.json"
 COLUMNS = [NORM, LEMMA, SHAPE, TAG]
 
 
+def _text(strings, key: int) -> str:
+    """A column's string; never empty: the featurizer's string tests fail on an empty one."""
+    return strings[key] or " "
+
+
 def _columns(doc: Doc) -> list[tuple[str, str, str, str]]:
-    """The four columns of every token, read from the token array (no Python token objects);
-    never an empty string: the featurizer's string tests fail on one."""
+    """The four columns of every token, read from the token array (no Python token objects)."""
     array = doc.to_array(COLUMNS)
     hashes, index = numpy.unique(array, return_inverse=True)  # each string looked up once
-    names = [doc.vocab.strings[h] or " " for h in hashes.tolist()]
+    names = [_text(doc.vocab.strings, h) for h in hashes.tolist()]
     return [(names[norm], names[lemma], names[shape], names[tag]) for norm, lemma, shape, tag in index.reshape(array.shape).tolist()]
 
 
@@ -141,9 +145,9 @@ class CRFRecognizer:
         columns = numpy.concatenate(paragraphs)
         if self._fast is not None:  # keyed by the hashes: a string is looked up for new windows only
             return self._fast.tag_columns([columns[:, c].tolist() for c in range(columns.shape[1])],
-                                          [len(p) for p in paragraphs], lambda key: strings[key] or " ")
+                                          [len(p) for p in paragraphs], lambda key: _text(strings, key))
         # a model file our reader does not know: the library's own, slower path
-        names = {key: strings[key] or " " for key in numpy.unique(columns).tolist()}
+        names = {key: _text(strings, key) for key in numpy.unique(columns).tolist()}
         return [self.tagger.tag(f) for f in self.featurizer.process(
             [[[names[key] for key in row] for row in p.tolist()] for p in paragraphs])]
 
